@@ -1,0 +1,77 @@
+// The differentiable ops. Each one computes its value with the tensor/ kernels and records a backward
+// function; the derivative is written next to each backward in the .cpp files:
+//   elementwise.cpp  add, mul, neg, pow, exp, log, sqrt, abs, tanh, sigmoid, relu (+ composites sub, div)
+//   reduce.cpp       sum, mean, max
+//   linalg.cpp       matmul
+//   shape.cpp        reshape, permute, transpose, slice, concat, stack, index_select
+//   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss
+// Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
+#pragma once
+
+#include <vector>
+
+#include "autograd/var.hpp"
+
+namespace rnnlab {
+
+// A constant (requires no grad) holding one number; broadcasts against anything.
+Var constant(real value);
+
+// ---- elementwise ----
+Var add(const Var& a, const Var& b);
+Var sub(const Var& a, const Var& b);  // a + (-b)
+Var mul(const Var& a, const Var& b);
+Var div(const Var& a, const Var& b);  // a * b^-1
+Var neg(const Var& x);
+Var pow(const Var& x, real exponent);
+Var exp(const Var& x);
+Var log(const Var& x);
+Var sqrt(const Var& x);
+Var abs(const Var& x);
+Var tanh(const Var& x);
+Var sigmoid(const Var& x);
+Var relu(const Var& x);
+
+inline Var operator+(const Var& a, const Var& b) { return add(a, b); }
+inline Var operator-(const Var& a, const Var& b) { return sub(a, b); }
+inline Var operator*(const Var& a, const Var& b) { return mul(a, b); }
+inline Var operator/(const Var& a, const Var& b) { return div(a, b); }
+inline Var operator-(const Var& x) { return neg(x); }
+inline Var operator+(const Var& a, real b) { return add(a, constant(b)); }
+inline Var operator+(real a, const Var& b) { return add(constant(a), b); }
+inline Var operator-(const Var& a, real b) { return add(a, constant(-b)); }
+inline Var operator-(real a, const Var& b) { return add(constant(a), neg(b)); }
+inline Var operator*(const Var& a, real b) { return mul(a, constant(b)); }
+inline Var operator*(real a, const Var& b) { return mul(constant(a), b); }
+inline Var operator/(const Var& a, real b) { return mul(a, constant(1 / b)); }
+inline Var operator/(real a, const Var& b) { return mul(constant(a), pow(b, -1)); }
+
+// ---- reductions ----
+Var sum(const Var& x);                                // all elements, to shape []
+Var sum(const Var& x, long axis, bool keepdim = false);
+Var mean(const Var& x);                               // sum(x) / n
+Var mean(const Var& x, long axis, bool keepdim = false);
+Var max(const Var& x, long axis, bool keepdim = false);  // gradient flows to the (first) argmax only
+
+// ---- linear algebra ----
+// a [m, k] x b [k, n] -> [m, n]; batched a [B, m, k] x b [B, k, n] -> [B, m, n].
+Var matmul(const Var& a, const Var& b);
+
+// ---- shape ----
+Var reshape(const Var& x, const std::vector<long>& shape);  // one size may be -1
+Var permute(const Var& x, const std::vector<std::size_t>& order);
+Var transpose(const Var& x, long axis0, long axis1);
+Var slice(const Var& x, long axis, std::size_t start, std::size_t end);  // [start, end) along axis
+Var concat(const std::vector<Var>& parts, long axis);
+Var stack(const std::vector<Var>& parts, long axis);  // reshape each to insert the axis, then concat
+Var index_select(const Var& x, const std::vector<std::size_t>& indices);  // rows of x: an embedding lookup
+
+// ---- softmax family and losses ----
+Var log_softmax(const Var& x, long axis);  // fused: x - logsumexp(x), stable for any x
+Var softmax(const Var& x, long axis);      // exp(log_softmax(x))
+// Mean over the N rows of -log softmax(logits)[target]: logits [N, C], one class index per row in [0, C).
+Var cross_entropy(const Var& logits, const std::vector<std::size_t>& targets);
+// Mean of (prediction - target)^2 over all elements; the shapes must match.
+Var mse_loss(const Var& prediction, const Var& target);
+
+}  // namespace rnnlab

@@ -1,0 +1,84 @@
+// Shape ops move numbers without changing them, so each backward moves the gradient back the same way:
+// the adjoint of the forward map (reshape back, permute by the inverse order, scatter a slice back, ...).
+#include "autograd/ops.hpp"
+#include "tensor/ops.hpp"
+
+namespace rnnlab {
+
+Var reshape(const Var& x, const std::vector<long>& shape) {
+  return record("reshape", x.value().reshape(shape), {x}, [](Node& y) {
+    // the same numbers under the input's shape
+    const Shape& s = y.inputs[0]->value.shape();
+    accumulate_grad(*y.inputs[0], y.grad.reshape(std::vector<long>(s.begin(), s.end())));
+  });
+}
+
+Var permute(const Var& x, const std::vector<std::size_t>& order) {
+  Tensor value = permute(x.value(), order);  // validates the order
+  std::vector<std::size_t> inverse(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) inverse[order[i]] = i;
+  return record("permute", std::move(value), {x}, [inverse = std::move(inverse)](Node& y) {
+    // out axis i is input axis order[i]: permuting the gradient by the inverse order puts every axis back
+    accumulate_grad(*y.inputs[0], permute(y.grad, inverse));
+  });
+}
+
+Var transpose(const Var& x, long axis0, long axis1) {
+  const std::size_t a = normalize_axis(axis0, x.dim(), "transpose", x.shape());
+  const std::size_t b = normalize_axis(axis1, x.dim(), "transpose", x.shape());
+  std::vector<std::size_t> order(x.dim());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::swap(order[a], order[b]);
+  return permute(x, order);
+}
+
+Var slice(const Var& x, long axis, std::size_t start, std::size_t end) {
+  return record("slice", slice(x.value(), axis, start, end), {x}, [axis, start](Node& y) {
+    // the slice's elements receive g; the rest of the input receives 0
+    Tensor g(y.inputs[0]->value.shape());
+    slice_add(g, axis, start, y.grad);
+    accumulate_grad(*y.inputs[0], std::move(g));
+  });
+}
+
+Var concat(const std::vector<Var>& parts, long axis) {
+  std::vector<Tensor> values;
+  values.reserve(parts.size());
+  for (const Var& p : parts) values.push_back(p.value());
+  return record("concat", concat(values, axis), parts, [axis](Node& y) {
+    // each part receives the slice of g where it was placed
+    std::size_t offset = 0;
+    const std::size_t a = normalize_axis(axis, y.value.dim(), "concat", y.value.shape());
+    for (std::size_t i = 0; i < y.inputs.size(); ++i) {
+      const std::size_t length = y.inputs[i]->value.shape()[a];
+      if (wants_grad(y, i)) accumulate_grad(*y.inputs[i], slice(y.grad, axis, offset, offset + length));
+      offset += length;
+    }
+  });
+}
+
+Var stack(const std::vector<Var>& parts, long axis) {
+  if (parts.empty()) throw ShapeError("stack: needs at least one Var");
+  const Shape& first = parts[0].shape();
+  const std::size_t a = normalize_axis(axis, first.size() + 1, "stack", first);
+  std::vector<Var> expanded;
+  expanded.reserve(parts.size());
+  for (const Var& p : parts) {
+    if (p.shape() != first) throw ShapeError("stack: shapes " + to_string(first) + " and " + to_string(p.shape()) + " differ");
+    std::vector<long> shape(first.begin(), first.end());
+    shape.insert(shape.begin() + static_cast<long>(a), 1);
+    expanded.push_back(reshape(p, shape));
+  }
+  return concat(expanded, static_cast<long>(a));
+}
+
+Var index_select(const Var& x, const std::vector<std::size_t>& indices) {
+  return record("index_select", index_select(x.value(), indices), {x}, [indices](Node& y) {
+    // out[i] = x[indices[i]]: row indices[i] of the input receives g[i] (added up when an index repeats)
+    Tensor g(y.inputs[0]->value.shape());
+    index_add(g, indices, y.grad);
+    accumulate_grad(*y.inputs[0], std::move(g));
+  });
+}
+
+}  // namespace rnnlab

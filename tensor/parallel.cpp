@@ -1,0 +1,46 @@
+#include "tensor/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace rnnlab {
+
+namespace {
+std::atomic<std::size_t> thread_limit{std::max(1u, std::thread::hardware_concurrency())};
+}
+
+std::size_t num_threads() { return thread_limit.load(); }
+void set_num_threads(std::size_t n) { thread_limit.store(std::max<std::size_t>(1, n)); }
+
+void parallel_for(std::size_t parts, const std::function<void(std::size_t part)>& work) {
+  if (parts <= 1) {
+    if (parts == 1) work(0);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(parts);
+  std::vector<std::thread> helpers;
+  helpers.reserve(parts - 1);
+  for (std::size_t part = 1; part < parts; ++part) {
+    helpers.emplace_back([&, part] {
+      try {
+        work(part);
+      } catch (...) {
+        errors[part] = std::current_exception();
+      }
+    });
+  }
+  try {
+    work(0);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (std::thread& t : helpers) t.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+}  // namespace rnnlab

@@ -1,0 +1,45 @@
+// Shapes, strides and broadcasting: the bookkeeping every tensor op shares.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace rnnlab {
+
+// The one element type of the whole project. Double, because the vanishing-gradient lessons plot norms down
+// to 1e-40 and beyond (float underflows near 1e-38), and finite-difference gradient checks need the digits.
+using real = double;
+
+using Shape = std::vector<std::size_t>;
+
+// Thrown when the shapes given to an op do not fit. The message names the op and every shape involved,
+// e.g. "matmul: shapes [2, 3] and [4, 5] are not aligned (3 != 4)".
+class ShapeError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// "[2, 3]"; a 0-d (scalar) shape prints as "[]".
+std::string to_string(const Shape& shape);
+
+// Number of elements: the product of the dimensions (1 for a scalar shape []).
+std::size_t numel(const Shape& shape);
+
+// Row-major strides in elements: the last axis has stride 1.
+std::vector<std::size_t> row_major_strides(const Shape& shape);
+
+// NumPy broadcasting: align shapes on the right; two dimensions fit when they are equal or one of them is 1.
+// Throws ShapeError naming `op` and both shapes when they do not fit.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+// Strides for reading a tensor of shape `from` as if it had the broadcast shape `to` (stride 0 along every
+// broadcast axis). `from` must broadcast to `to`.
+std::vector<std::size_t> broadcast_strides(const Shape& from, const Shape& to);
+
+// Turns a possibly negative axis (-1 = last, as in PyTorch) into an index in [0, rank), or throws ShapeError
+// naming the op and the shape.
+std::size_t normalize_axis(long axis, std::size_t rank, const char* op, const Shape& shape);
+
+}  // namespace rnnlab

@@ -1,0 +1,191 @@
+#include "tensor/tensor.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+#include "tensor/elementwise.hpp"
+
+namespace rnnlab {
+
+Tensor Tensor::full(const Shape& shape, real value) {
+  Tensor t(shape);
+  t.fill(value);
+  return t;
+}
+
+Tensor Tensor::arange(real start, real stop, real step) {
+  if (step == 0 || !std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step)) {
+    throw std::invalid_argument("arange: start, stop and step must be finite and step nonzero");
+  }
+  const real count = std::ceil((stop - start) / step);
+  const std::size_t n = count > 0 ? static_cast<std::size_t>(count) : 0;
+  Tensor t({n});
+  for (std::size_t i = 0; i < n; ++i) t[i] = start + static_cast<real>(i) * step;
+  return t;
+}
+
+Tensor Tensor::from(const Shape& shape, std::vector<real> values) {
+  if (values.size() != numel(shape)) {
+    throw ShapeError("Tensor::from: shape " + to_string(shape) + " holds " + std::to_string(numel(shape)) +
+                     " values, but " + std::to_string(values.size()) + " were given");
+  }
+  Tensor t;
+  t.shape_ = shape;
+  t.data_ = std::move(values);
+  return t;
+}
+
+Tensor Tensor::uniform(const Shape& shape, real low, real high, Rng& rng) {
+  Tensor t(shape);
+  for (real& v : t.data_) v = rng.uniform(low, high);
+  return t;
+}
+
+Tensor Tensor::normal(const Shape& shape, real mean, real stddev, Rng& rng) {
+  Tensor t(shape);
+  for (real& v : t.data_) v = rng.normal(mean, stddev);
+  return t;
+}
+
+std::size_t Tensor::size(long axis) const { return shape_[normalize_axis(axis, dim(), "Tensor::size", shape_)]; }
+
+std::size_t Tensor::flat_index(std::initializer_list<std::size_t> index) const {
+  if (index.size() != shape_.size()) {
+    throw ShapeError("Tensor::at: an index of " + std::to_string(index.size()) + " numbers given for shape " +
+                     to_string(shape_));
+  }
+  std::size_t flat = 0, axis = 0;
+  for (std::size_t i : index) {
+    if (i >= shape_[axis]) {
+      throw ShapeError("Tensor::at: index " + std::to_string(i) + " is out of range for axis " +
+                       std::to_string(axis) + " of shape " + to_string(shape_));
+    }
+    flat = flat * shape_[axis] + i;
+    ++axis;
+  }
+  return flat;
+}
+
+real& Tensor::at(std::initializer_list<std::size_t> index) { return data_[flat_index(index)]; }
+real Tensor::at(std::initializer_list<std::size_t> index) const { return data_[flat_index(index)]; }
+
+real Tensor::item() const {
+  if (data_.size() != 1) {
+    throw ShapeError("Tensor::item: needs exactly one element, but shape " + to_string(shape_) + " has " +
+                     std::to_string(data_.size()));
+  }
+  return data_[0];
+}
+
+Shape resolve_shape(const std::vector<long>& shape, std::size_t count, const Shape& from, const char* op) {
+  auto describe = [&] {
+    std::string s = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+  };
+  Shape out(shape.size());
+  std::size_t known = 1;
+  long free_axis = -1;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == -1 && free_axis < 0) {
+      free_axis = static_cast<long>(i);
+    } else if (shape[i] < 0) {
+      throw ShapeError(std::string(op) + ": cannot reshape " + to_string(from) + " to " + describe() +
+                       " (only one -1 is allowed, and no other negative size)");
+    } else {
+      out[i] = static_cast<std::size_t>(shape[i]);
+      known *= out[i];
+    }
+  }
+  if (free_axis >= 0) {
+    if (known == 0 || count % known != 0) {
+      throw ShapeError(std::string(op) + ": cannot reshape " + to_string(from) + " to " + describe());
+    }
+    out[static_cast<std::size_t>(free_axis)] = count / known;
+    known = count;
+  }
+  if (known != count) {
+    throw ShapeError(std::string(op) + ": cannot reshape " + to_string(from) + " (" + std::to_string(count) +
+                     " elements) to " + describe() + " (" + std::to_string(known) + " elements)");
+  }
+  return out;
+}
+
+Tensor Tensor::reshape(const std::vector<long>& shape) const& { return Tensor(*this).reshape(shape); }
+
+Tensor Tensor::reshape(const std::vector<long>& shape) && {
+  shape_ = resolve_shape(shape, data_.size(), shape_, "reshape");
+  return std::move(*this);
+}
+
+void Tensor::fill(real value) {
+  for (real& v : data_) v = value;
+}
+
+Tensor& Tensor::operator+=(const Tensor& other) {
+  zip_into(*this, other, [](real a, real b) { return a + b; }, "add_");
+  return *this;
+}
+
+Tensor& Tensor::operator-=(const Tensor& other) {
+  zip_into(*this, other, [](real a, real b) { return a - b; }, "sub_");
+  return *this;
+}
+
+Tensor& Tensor::operator*=(const Tensor& other) {
+  zip_into(*this, other, [](real a, real b) { return a * b; }, "mul_");
+  return *this;
+}
+
+Tensor& Tensor::operator*=(real factor) {
+  for (real& v : data_) v *= factor;
+  return *this;
+}
+
+namespace {
+
+// Prints axis `axis` of t starting at flat offset `offset`. Axes longer than 2 * edge + 1 show their first and
+// last `edge` entries around "...", when the tensor is large enough to be summarized at all.
+void print_axis(std::ostream& out, const Tensor& t, std::size_t axis, std::size_t offset,
+                const std::vector<std::size_t>& strides, std::size_t edge, std::size_t indent) {
+  const std::size_t n = t.shape()[axis];
+  const bool elide = edge > 0 && n > 2 * edge + 1;
+  out << '[';
+  for (std::size_t i = 0; i < n; ++i) {
+    if (elide && i == edge) {
+      out << (axis + 1 == t.dim() ? "..., " : "...,\n" + std::string(indent + 1, ' '));
+      i = n - edge - 1;
+      continue;
+    }
+    if (axis + 1 == t.dim()) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.4g", t[offset + i]);
+      out << buffer;
+    } else {
+      print_axis(out, t, axis + 1, offset + i * strides[axis], strides, edge, indent + 1);
+    }
+    if (i + 1 < n) out << (axis + 1 == t.dim() ? ", " : ",\n" + std::string(indent + 1, ' '));
+  }
+  out << ']';
+}
+
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Tensor& t) {
+  out << "tensor(";
+  if (t.dim() == 0) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.4g", t[0]);
+    out << buffer;
+  } else if (t.empty()) {
+    out << "[]";
+  } else {
+    const std::size_t edge = t.size() > 1000 ? 3 : 0;  // summarize like NumPy above 1000 elements
+    print_axis(out, t, 0, 0, row_major_strides(t.shape()), edge, 7);
+  }
+  return out << ", shape=" << to_string(t.shape()) << ')';
+}
+
+}  // namespace rnnlab

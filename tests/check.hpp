@@ -1,0 +1,51 @@
+// Helpers shared by the tests: checks that print what they compared when they fail.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <sstream>
+#include <string>
+
+#include "tensor/ops.hpp"
+#include "tensor/tensor.hpp"
+
+namespace rnnlab::testing {
+
+// CHECK that two tensors have the same shape and agree within rtol/atol; on failure prints both and the worst
+// difference.
+#define CHECK_TENSOR_CLOSE(actual, expected, ...)                                                     \
+  do {                                                                                               \
+    const ::rnnlab::Tensor& check_a_ = (actual);                                                     \
+    const ::rnnlab::Tensor& check_e_ = (expected);                                                   \
+    INFO("actual:   " << check_a_);                                                                  \
+    INFO("expected: " << check_e_);                                                                  \
+    REQUIRE(check_a_.shape() == check_e_.shape());                                                   \
+    INFO("max |difference| = " << ::rnnlab::max_abs_diff(check_a_, check_e_));                        \
+    CHECK(::rnnlab::allclose(check_a_, check_e_ __VA_OPT__(, ) __VA_ARGS__));                       \
+  } while (false)
+
+// Runs `call`, requires that it throws E, and returns the message so the test can check what it names.
+template <class E>
+std::string message_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    FAIL("threw the wrong exception type, with message: " << e.what());
+    return "";
+  }
+  FAIL("did not throw");
+  return "";
+}
+
+// CHECK that `text` contains `part`, printing both when not.
+#define CHECK_CONTAINS(text, part)                               \
+  do {                                                           \
+    const std::string check_text_ = (text);                      \
+    INFO("text: " << check_text_ << "\nshould contain: " << (part)); \
+    CHECK(check_text_.find(part) != std::string::npos);          \
+  } while (false)
+
+}  // namespace rnnlab::testing

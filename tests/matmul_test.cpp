@@ -1,0 +1,75 @@
+#include "check.hpp"
+#include "tensor/matmul.hpp"
+#include "tensor/parallel.hpp"
+
+using namespace rnnlab;
+using rnnlab::testing::message_of;
+
+TEST_SUITE("tensor") {
+
+TEST_CASE("matmul of a known 2x2 product") {
+  const Tensor a = Tensor::from({2, 2}, {1, 2, 3, 4});
+  const Tensor b = Tensor::from({2, 2}, {5, 6, 7, 8});
+  CHECK(matmul(a, b) == Tensor::from({2, 2}, {19, 22, 43, 50}));
+  CHECK(matmul_naive(a, b) == Tensor::from({2, 2}, {19, 22, 43, 50}));
+  CHECK(matmul(a, b, Transpose::first) == Tensor::from({2, 2}, {26, 30, 38, 44}));
+  CHECK(matmul(a, b, Transpose::second) == Tensor::from({2, 2}, {17, 23, 39, 53}));
+}
+
+TEST_CASE("blocked matmul equals the naive reference on odd shapes") {
+  Rng rng(11);
+  // {m, k, n}: tiny, odd, edge-straddling (not multiples of the 4 x 8 tile or the cache blocks), and large.
+  const std::size_t shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {5, 1, 9}, {33, 31, 35}, {97, 257, 19},
+                                   {65, 128, 512}, {130, 300, 70}};
+  for (const auto& s : shapes) {
+    const std::size_t m = s[0], k = s[1], n = s[2];
+    CAPTURE(m);
+    CAPTURE(k);
+    CAPTURE(n);
+    const Tensor a = Tensor::normal({m, k}, 0, 1, rng), b = Tensor::normal({k, n}, 0, 1, rng);
+    CHECK_TENSOR_CLOSE(matmul(a, b), matmul_naive(a, b), 1e-12, 1e-12);
+    const Tensor at = transpose(a, 0, 1), bt = transpose(b, 0, 1);
+    CHECK_TENSOR_CLOSE(matmul(at, b, Transpose::first), matmul_naive(a, b), 1e-12, 1e-12);
+    CHECK_TENSOR_CLOSE(matmul(a, bt, Transpose::second), matmul_naive(a, b), 1e-12, 1e-12);
+    CHECK_TENSOR_CLOSE(matmul(at, bt, Transpose::both), matmul_naive(a, b), 1e-12, 1e-12);
+  }
+}
+
+TEST_CASE("batched matmul multiplies each batch element") {
+  Rng rng(12);
+  const Tensor a = Tensor::normal({3, 40, 50}, 0, 1, rng), b = Tensor::normal({3, 50, 60}, 0, 1, rng);
+  const Tensor c = matmul(a, b);
+  REQUIRE(c.shape() == Shape{3, 40, 60});
+  for (std::size_t s = 0; s < 3; ++s) {
+    const Tensor expected = matmul_naive(slice(a, 0, s, s + 1).reshape({40, 50}), slice(b, 0, s, s + 1).reshape({50, 60}));
+    CHECK_TENSOR_CLOSE(slice(c, 0, s, s + 1).reshape({40, 60}), expected, 1e-12, 1e-12);
+  }
+  CHECK_TENSOR_CLOSE(matmul(b, a, Transpose::both), transpose(c, 1, 2), 1e-12, 1e-12);
+}
+
+TEST_CASE("threaded and single-threaded matmul agree exactly") {
+  Rng rng(13);
+  const Tensor a = Tensor::normal({200, 150}, 0, 1, rng), b = Tensor::normal({150, 180}, 0, 1, rng);
+  const std::size_t saved = num_threads();
+  set_num_threads(1);
+  const Tensor one = matmul(a, b);
+  set_num_threads(2);
+  const Tensor two = matmul(a, b);
+  set_num_threads(saved);
+  CHECK(one == two);  // each element is summed in the same order whatever thread computes it
+}
+
+TEST_CASE("matmul rejects shapes that do not fit") {
+  CHECK(message_of<ShapeError>([] { (void)matmul(Tensor::zeros({2, 3}), Tensor::zeros({4, 5})); }) ==
+        "matmul: shapes [2, 3] and [4, 5] are not aligned (3 != 4)");
+  const std::string m = message_of<ShapeError>([] { (void)matmul(Tensor::zeros({2, 3}), Tensor::zeros({3})); });
+  CHECK_CONTAINS(m, "[2, 3]");
+  CHECK_CONTAINS(m, "[3]");
+  const std::string b = message_of<ShapeError>([] { (void)matmul(Tensor::zeros({2, 2, 3}), Tensor::zeros({3, 3, 2})); });
+  CHECK_CONTAINS(b, "[2, 2, 3]");
+  CHECK_CONTAINS(b, "[3, 3, 2]");
+  CHECK_CONTAINS(message_of<ShapeError>([] { (void)matmul(Tensor::zeros({2, 3}), Tensor::zeros({3, 2}), Transpose::second); }),
+                 "second transposed");
+}
+
+}  // TEST_SUITE
