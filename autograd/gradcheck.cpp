@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "autograd/mode.hpp"
 #include "tensor/ops.hpp"
@@ -18,13 +19,16 @@ std::string format(const char* pattern, real value) {
 
 }  // namespace
 
-GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>& inputs, GradcheckOptions options) {
+GradcheckResult gradcheck(const std::function<Var()>& f, const std::vector<Var>& leaves, GradcheckOptions options) {
   GradcheckResult result;
+  std::vector<Var> inputs = leaves;
+  for (Var& x : inputs) {
+    if (!x.is_leaf() || !x.requires_grad()) throw std::invalid_argument("gradcheck: every input must be a leaf that requires grad");
+    x.zero_grad();
+  }
 
   // Analytic: one backward pass of L = sum(r * f(x)), seeded with r.
-  std::vector<Var> leaves;
-  for (const Tensor& t : inputs) leaves.emplace_back(t, true);
-  const Var output = f(leaves);
+  const Var output = f();
   result.op = output.op();
   Rng rng(options.seed);
   const Tensor r = Tensor::normal(output.shape(), 0, 1, rng);
@@ -37,23 +41,21 @@ GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>&
 
   // Numeric: central differences of L, one input element at a time, without recording graphs.
   NoGradGuard no_grad;
-  auto projected = [&](const std::vector<Var>& xs) {
-    const Tensor y = f(xs).value();
+  auto projected = [&] {
+    const Tensor y = f().value();
     real total = 0;
     for (std::size_t i = 0; i < y.size(); ++i) total += r[i] * y[i];
     return total;
   };
-  std::vector<Var> probes;
-  for (const Tensor& t : inputs) probes.emplace_back(t, false);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const Tensor& analytic = leaves[i].grad();
-    Tensor& x = probes[i].mutable_value();
+    const Tensor analytic = inputs[i].grad();
+    Tensor& x = inputs[i].mutable_value();
     for (std::size_t j = 0; j < x.size(); ++j) {
       const real saved = x[j];
       x[j] = saved + options.eps;
-      const real plus = projected(probes);
+      const real plus = projected();
       x[j] = saved - options.eps;
-      const real minus = projected(probes);
+      const real minus = projected();
       x[j] = saved;
       const real numeric = (plus - minus) / (2 * options.eps);
       const real error = std::abs(analytic[j] - numeric);
@@ -63,7 +65,8 @@ GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>&
       const bool ok = error <= options.atol + options.rtol * std::abs(numeric);  // false for NaN too
       if (!ok && result.passed) {
         result.passed = false;
-        result.report = "gradcheck of '" + result.op + "': input " + std::to_string(i) + " " + to_string(x.shape()) +
+        result.report = "gradcheck of '" + result.op + "': input " + std::to_string(i) +
+                        (inputs[i].name().empty() ? "" : " ('" + inputs[i].name() + "')") + " " + to_string(x.shape()) +
                         ", element " + std::to_string(j) + ": analytic " + format("%.10g", analytic[j]) +
                         ", numeric " + format("%.10g", numeric) + " (|difference| " + format("%.3g", error) +
                         " > atol + rtol * |numeric| = " +
@@ -72,6 +75,12 @@ GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>&
     }
   }
   return result;
+}
+
+GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>& inputs, GradcheckOptions options) {
+  std::vector<Var> leaves;
+  for (const Tensor& t : inputs) leaves.emplace_back(t, true);
+  return gradcheck([&] { return f(leaves); }, leaves, options);
 }
 
 }  // namespace rnnlab

@@ -38,4 +38,9 @@ using GradcheckFunction = std::function<Var(const std::vector<Var>& inputs)>;
 // Builds leaf Vars (requiring grad) from `inputs`, calls f on them, and checks every input element.
 GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>& inputs, GradcheckOptions options = {});
 
+// The same for existing leaf Vars that f() reads by itself, such as a module's parameters:
+// gradcheck([&] { return layer(x); }, {x, layer.weight, layer.bias}). Their gradients are reset first, and
+// their values are perturbed in place and restored.
+GradcheckResult gradcheck(const std::function<Var()>& f, const std::vector<Var>& leaves, GradcheckOptions options = {});
+
 }  // namespace rnnlab

@@ -2,6 +2,7 @@
 // backward) because fusing teaches something: the log-sum-exp trick makes them stable for any input, and the
 // cross-entropy gradient collapses to the famous (softmax - one_hot) / N. Tests check each equals the same
 // formula composed from primitive ops.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -83,6 +84,32 @@ Var mse_loss(const Var& prediction, const Var& target) {
     if (wants_grad(y, 1)) accumulate_grad(*y.inputs[1], -g);
     accumulate_grad(*y.inputs[0], std::move(g));
   });
+}
+
+Var bce_with_logits(const Var& logits, const Var& targets) {
+  if (logits.shape() != targets.shape()) {
+    throw ShapeError("bce_with_logits: logits shape " + to_string(logits.shape()) + " and targets shape " +
+                     to_string(targets.shape()) + " differ");
+  }
+  if (logits.size() == 0) throw ShapeError("bce_with_logits: empty logits of shape " + to_string(logits.shape()));
+  // -[y log s + (1 - y) log(1 - s)] with s = sigma(z) simplifies to max(z, 0) - z y + log(1 + e^-|z|): no exp
+  // of a large positive number, no log of 0.
+  const Tensor per_element = zip(logits.value(), targets.value(), [](real z, real y) {
+    return std::max<real>(z, 0) - z * y + std::log1p(std::exp(-std::abs(z)));
+  }, "bce_with_logits");
+  const real total = sum(per_element).item();
+  return record("bce_with_logits", Tensor::scalar(total / static_cast<real>(per_element.size())), {logits, targets},
+                [](Node& node) {
+                  // dL/dz = (sigma(z) - y) / N and dL/dy = -z / N
+                  const Tensor& z = node.inputs[0]->value;
+                  const Tensor& y = node.inputs[1]->value;
+                  const real scale = node.grad.item() / static_cast<real>(z.size());
+                  if (wants_grad(node, 0)) {
+                    accumulate_grad(*node.inputs[0], zip(sigmoid(z), y, [scale](real s, real t) { return scale * (s - t); },
+                                                         "bce_with_logits backward"));
+                  }
+                  if (wants_grad(node, 1)) accumulate_grad(*node.inputs[1], z * -scale);
+                });
 }
 
 }  // namespace rnnlab

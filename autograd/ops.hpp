@@ -2,9 +2,9 @@
 // function; the derivative is written next to each backward in the .cpp files:
 //   elementwise.cpp  add, mul, neg, pow, exp, log, sqrt, abs, tanh, sigmoid, relu (+ composites sub, div)
 //   reduce.cpp       sum, mean, max
-//   linalg.cpp       matmul
+//   linalg.cpp       matmul, linear
 //   shape.cpp        reshape, permute, transpose, slice, concat, stack, index_select
-//   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss
+//   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss, bce_with_logits
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
 
@@ -57,6 +57,10 @@ Var max(const Var& x, long axis, bool keepdim = false);  // gradient flows to th
 // a [m, k] x b [k, n] -> [m, n]; batched a [B, m, k] x b [B, k, n] -> [B, m, n].
 Var matmul(const Var& a, const Var& b);
 
+// The affine map of a Linear layer, fused: y = x W^T + b, for x [..., in], W [out, in], b [out] -> [..., out].
+// `bias` may be an empty Var() for no bias. Equal to matmul(x, transpose(W)) + b, without the transposed copy.
+Var linear(const Var& x, const Var& weight, const Var& bias);
+
 // ---- shape ----
 Var reshape(const Var& x, const std::vector<long>& shape);  // one size may be -1
 Var permute(const Var& x, const std::vector<std::size_t>& order);
@@ -73,5 +77,8 @@ Var softmax(const Var& x, long axis);      // exp(log_softmax(x))
 Var cross_entropy(const Var& logits, const std::vector<std::size_t>& targets);
 // Mean of (prediction - target)^2 over all elements; the shapes must match.
 Var mse_loss(const Var& prediction, const Var& target);
+// Binary cross-entropy on logits z with targets y in [0, 1], fused with the sigmoid so it is stable for any z:
+// mean of -[y log sigma(z) + (1 - y) log(1 - sigma(z))] = mean of max(z, 0) - z y + log(1 + e^-|z|).
+Var bce_with_logits(const Var& logits, const Var& targets);
 
 }  // namespace rnnlab

@@ -1,5 +1,6 @@
 #include "tensor/npy.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstdint>
@@ -174,33 +175,52 @@ std::string read_file(const std::string& path) {
   return std::move(content).str();
 }
 
-void write_file_atomically(const std::string& path, std::string_view bytes) {
+void write_file_atomically(const std::string& path, std::string_view bytes,
+                           const std::function<void(std::size_t written)>& after_chunk) {
   const std::string temporary = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw FormatError("cannot write '" + temporary + "': " + std::strerror(errno));
+  auto abandon = [&](const std::string& what) {
+    const std::string reason = std::strerror(errno);
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    throw FormatError(what + " '" + temporary + "': " + reason);
+  };
+  constexpr std::size_t chunk = 64 * 1024;
   std::size_t written = 0;
   while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    const ssize_t n = ::write(fd, bytes.data() + written, std::min(chunk, bytes.size() - written));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      throw FormatError("cannot write '" + temporary + "': " + reason);
-    }
+    if (n <= 0) abandon("cannot write");
     written += static_cast<std::size_t>(n);
+    if (after_chunk) {
+      try {
+        after_chunk(written);
+      } catch (...) {
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        throw;
+      }
+    }
   }
-  const bool synced = ::fsync(fd) == 0;
-  const bool closed = ::close(fd) == 0;
-  if (!synced || !closed) {
+  if (::fsync(fd) != 0) abandon("cannot flush");
+  if (::close(fd) != 0) {
     const std::string reason = std::strerror(errno);
     ::unlink(temporary.c_str());
-    throw FormatError("cannot flush '" + temporary + "': " + reason);
+    throw FormatError("cannot close '" + temporary + "': " + reason);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
     ::unlink(temporary.c_str());
     throw FormatError("cannot rename '" + temporary + "' to '" + path + "': " + reason);
+  }
+  // Make the rename itself durable: flush the folder's entry too.
+  const std::size_t slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
   }
 }
 

@@ -8,6 +8,7 @@
 // We write '<f8' (little-endian double), C order; we read '<f8' and '<f4' (converted to double), C order.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ std::string read_file(const std::string& path);
 
 // Writes `bytes` to `path` so that a crash never leaves a half-written file: the bytes go to a temporary file
 // in the same folder, which is flushed to disk (fsync) and then renamed over `path` (an atomic replace).
-void write_file_atomically(const std::string& path, std::string_view bytes);
+// `after_chunk(bytes_written_so_far)`, if given, runs after each 64 KiB written (progress; tests throw from it
+// to simulate a crash mid-write: the temporary file is removed and `path` is untouched).
+void write_file_atomically(const std::string& path, std::string_view bytes,
+                           const std::function<void(std::size_t written)>& after_chunk = {});
 
 }  // namespace rnnlab

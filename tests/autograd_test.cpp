@@ -35,7 +35,7 @@ TEST_CASE("a diamond graph") {
   CHECK(a.grad().item() == doctest::Approx(18));
 }
 
-TEST_CASE("topological order lists each node once, inputs first") {
+TEST_CASE("topological order lists each node once with inputs first") {
   Var a(Tensor::scalar(1), true), b(Tensor::scalar(2), true);
   const Var c = a * b;
   const Var d = c + a;
@@ -54,7 +54,7 @@ TEST_CASE("topological order lists each node once, inputs first") {
   CHECK(position(e) == order.size() - 1);
 }
 
-TEST_CASE("backward twice accumulates; zero_grad resets") {
+TEST_CASE("backward twice accumulates and zero_grad resets") {
   Var w(Tensor::from({2}, {1, 2}), true);
   auto loss = [&] { return sum(w * w); };
   backward(loss());
@@ -102,7 +102,7 @@ TEST_CASE("the graph is released right after backward") {
   CHECK(still_alive == 0);
 }
 
-TEST_CASE("a 100,000-node chain backpropagates without stack overflow") {
+TEST_CASE("a 100000-node chain backpropagates without stack overflow") {
   // y = x + 1e-5 * t accumulated step by step: one long chain of add nodes.
   Var x(Tensor::scalar(0.5), true);
   Var y = x;
@@ -158,7 +158,7 @@ TEST_CASE("backward needs a scalar loss or an explicit output gradient") {
   CHECK(x.grad() == Tensor::from({2}, {3, -3}));
 }
 
-TEST_CASE("differentiable ops reject bad shapes, naming them") {
+TEST_CASE("differentiable ops reject bad shapes and name them") {
   Var a(Tensor::zeros({2, 3}), true), b(Tensor::zeros({4, 5}), true);
   CHECK(message_of<ShapeError>([&] { (void)matmul(a, b); }) == "matmul: shapes [2, 3] and [4, 5] are not aligned (3 != 4)");
   const std::string add = message_of<ShapeError>([&] { (void)(a + b); });
@@ -207,6 +207,38 @@ TEST_CASE("fused ops equal their composed versions") {
   backward(mse);
   backward(mse_composed);
   CHECK_TENSOR_CLOSE(p1.grad(), p2.grad(), 1e-12, 1e-12);
+}
+
+TEST_CASE("linear and bce_with_logits equal their composed versions") {
+  Rng rng(22);
+  const Tensor xs = Tensor::normal({2, 3, 4}, 0, 1, rng), ws = Tensor::normal({5, 4}, 0, 1, rng);
+  const Tensor bs = Tensor::normal({5}, 0, 1, rng);
+  Var x1(xs, true), w1(ws, true), b1(bs, true), x2(xs, true), w2(ws, true), b2(bs, true);
+  const Var fused = linear(x1, w1, b1);
+  const Var composed = reshape(matmul(reshape(x2, {6, 4}), transpose(w2, 0, 1)) + b2, {2, 3, 5});
+  CHECK_TENSOR_CLOSE(fused.value(), composed.value(), 1e-12, 1e-12);
+  const Tensor upstream = Tensor::normal({2, 3, 5}, 0, 1, rng);
+  backward(fused, upstream);
+  backward(composed, upstream);
+  CHECK_TENSOR_CLOSE(x1.grad(), x2.grad(), 1e-12, 1e-12);
+  CHECK_TENSOR_CLOSE(w1.grad(), w2.grad(), 1e-12, 1e-12);
+  CHECK_TENSOR_CLOSE(b1.grad(), b2.grad(), 1e-12, 1e-12);
+
+  // bce = mean(-[y log s + (1 - y) log(1 - s)]), s = sigmoid(z)
+  const Tensor zs = Tensor::normal({3, 4}, 0, 2, rng);
+  const Var y(sigmoid(Tensor::normal({3, 4}, 0, 1, rng)));
+  Var z1(zs, true), z2(zs, true);
+  const Var bce = bce_with_logits(z1, y);
+  const Var s = sigmoid(z2);
+  const Var bce_composed = -mean(y * log(s) + (1.0 - y) * log(1.0 - s));
+  CHECK(bce.item() == doctest::Approx(bce_composed.item()).epsilon(1e-12));
+  backward(bce);
+  backward(bce_composed);
+  CHECK_TENSOR_CLOSE(z1.grad(), z2.grad(), 1e-10, 1e-12);
+  // Stable where the composed form is not: sigmoid(800) rounds to 1 and log(1 - 1) = -inf.
+  CHECK(bce_with_logits(Var(Tensor::from({2}, {800, -800})), Var(Tensor::from({2}, {0, 1}))).item() == doctest::Approx(800));
+  CHECK_CONTAINS(message_of<ShapeError>([] { (void)linear(Var(Tensor::zeros({2, 3})), Var(Tensor::zeros({4, 5})), Var()); }),
+                 "[4, 5]");
 }
 
 TEST_CASE("log_softmax and cross_entropy are stable for huge logits") {

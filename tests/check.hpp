@@ -32,8 +32,14 @@ std::string message_of(const std::function<void()>& call) {
     call();
   } catch (const E& e) {
     return e.what();
-  } catch (const std::exception& e) {
-    FAIL("threw the wrong exception type, with message: " << e.what());
+  } catch (...) {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      FAIL("threw the wrong exception type, with message: " << e.what());
+    } catch (...) {
+      FAIL("threw something that is not a std::exception");
+    }
     return "";
   }
   FAIL("did not throw");

@@ -84,6 +84,9 @@ const std::map<std::string, OpCase>& op_table() {
       {"log_softmax", {{{3, 4}}, Domain::any, [](const Vars& x) { return log_softmax(x[0], 0); }}},
       {"cross_entropy", {{{4, 5}}, Domain::any, [](const Vars& x) { return cross_entropy(x[0], {1, 0, 4, 1}); }}},
       {"mse_loss", {{{3, 2}, {3, 2}}, Domain::any, [](const Vars& x) { return mse_loss(x[0], x[1]); }}},
+      {"linear", {{{5, 3}, {4, 3}, {4}}, Domain::any, [](const Vars& x) { return linear(x[0], x[1], x[2]); }}},
+      {"linear 3-d input without bias", {{{2, 3, 4}, {2, 4}}, Domain::any, [](const Vars& x) { return linear(x[0], x[1], Var()); }}},
+      {"bce_with_logits", {{{3, 2}, {3, 2}}, Domain::any, [](const Vars& x) { return bce_with_logits(x[0], sigmoid(x[1])); }}},
       {"tanh rnn step (composite)", {{{2, 3}, {3, 4}, {4, 4}, {4}, {2, 4}}, Domain::any, [](const Vars& x) {
          return tanh(matmul(x[0], x[1]) + matmul(x[4], x[2]) + x[3]);
        }}},
@@ -167,6 +170,9 @@ GRADCHECK_TEST("softmax")
 GRADCHECK_TEST("log_softmax")
 GRADCHECK_TEST("cross_entropy")
 GRADCHECK_TEST("mse_loss")
+GRADCHECK_TEST("linear")
+GRADCHECK_TEST("linear 3-d input without bias")
+GRADCHECK_TEST("bce_with_logits")
 GRADCHECK_TEST("tanh rnn step (composite)")
 
 TEST_CASE("every op in the table has its own gradcheck test") {

@@ -160,7 +160,7 @@ TEST_CASE("permute and transpose reorder axes") {
   CHECK_CONTAINS(message_of<ShapeError>([&] { (void)transpose(a, 0, 3); }), "[2, 3, 4]");
 }
 
-TEST_CASE("slice, concat and stack") {
+TEST_CASE("slice and concat and stack") {
   const Tensor a = Tensor::arange(0, 12).reshape({3, 4});
   CHECK(slice(a, 0, 1, 3) == Tensor::from({2, 4}, {4, 5, 6, 7, 8, 9, 10, 11}));
   CHECK(slice(a, 1, 1, 2) == Tensor::from({3, 1}, {1, 5, 9}));
@@ -182,7 +182,7 @@ TEST_CASE("slice, concat and stack") {
   CHECK_CONTAINS(message_of<ShapeError>([&] { (void)stack({a, Tensor::zeros({4, 3})}, 0); }), "[4, 3]");
 }
 
-TEST_CASE("index_select, index_add and one_hot") {
+TEST_CASE("index_select and index_add and one_hot") {
   const Tensor table = Tensor::arange(0, 6).reshape({3, 2});
   CHECK(index_select(table, {2, 0, 2}) == Tensor::from({3, 2}, {4, 5, 0, 1, 4, 5}));
   Tensor g = Tensor::zeros({3, 2});

@@ -1,0 +1,14 @@
+// Initializers: overwrite a parameter's value in place (outside the graph), drawing from an explicit Rng.
+#pragma once
+
+#include "autograd/var.hpp"
+
+namespace rnnlab::nn::init {
+
+void uniform_(Var& p, real low, real high, Rng& rng);
+void normal_(Var& p, real mean, real stddev, Rng& rng);
+void constant_(Var& p, real value);
+// Glorot & Bengio 2010: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), for a 2-d weight [fan_out, fan_in].
+void xavier_uniform_(Var& p, Rng& rng);
+
+}  // namespace rnnlab::nn::init
