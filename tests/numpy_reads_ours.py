@@ -1,4 +1,4 @@
-"""numpy must load what rnnlab's .npy writer writes: shapes, dtype and values, exactly."""
+"""numpy must load what rnnlab's .npy and .npz writers write: names, shapes, dtype and values, exactly."""
 import sys
 import numpy as np
 
@@ -15,5 +15,10 @@ for name, want in expected.items():
     ok = got.dtype == np.float64 and got.shape == want.shape and np.array_equal(got, want)
     print(f"{'OK' if ok else 'NOT OK'}  {name}: dtype {got.dtype}, shape {got.shape}")
     failed += not ok
-print(f"{len(expected) - failed} passed, {failed} failed")
+archive = np.load(f"{folder}/ours_model.npz")
+want = {"encoder.weight_ih_l0": np.arange(1.0, 7.0).reshape(2, 3), "encoder.bias_ih_l0": np.array([-0.5, 0.25])}
+ok = list(archive.keys()) == list(want) and all(np.array_equal(archive[k], v) and archive[k].dtype == np.float64 for k, v in want.items())
+print(f"{'OK' if ok else 'NOT OK'}  ours_model.npz: {list(archive.keys())}")
+failed += not ok
+print(f"{len(expected) + 1 - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
