@@ -144,19 +144,45 @@ void gemm_blocked(const MatrixView& a, const MatrixView& b, real* c, std::size_t
   }
 }
 
-// Small products do not repay packing: C += A B directly, the innermost loop running along a row of C
-// (contiguous; vectorizes when B's rows are contiguous too).
+// Small products do not repay packing into panels. They get one cheap copy instead: B into contiguous rows
+// when it is read transposed, so the innermost loop always runs along contiguous memory. Then either
+//   C[i, :] += A(i, p) * B[p, :]           (rows of C; vectorizes along j when n is not tiny), or
+//   C[i, j]  = sum_p A(i, p) * B(p, j)     (dot products, for n < 4, e.g. a single output unit).
 void gemm_small(const MatrixView& a, const MatrixView& b, real* c, std::size_t m, std::size_t n, std::size_t k) {
-  for (std::size_t i = 0; i < m; ++i) {
-    real* ci = c + i * n;
-    for (std::size_t p = 0; p < k; ++p) {
-      const real aip = a(i, p);
-      const real* bp = b.data + p * b.row;
-      if (b.col == 1) {
+  thread_local std::vector<real> copy;
+  if (n >= 4) {
+    const real* rows = b.data;
+    if (b.col != 1) {
+      copy.resize(k * n);
+      for (std::size_t p = 0; p < k; ++p)
+        for (std::size_t j = 0; j < n; ++j) copy[p * n + j] = b(p, j);
+      rows = copy.data();
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      real* ci = c + i * n;
+      for (std::size_t p = 0; p < k; ++p) {
+        const real aip = a(i, p);
+        const real* bp = rows + p * (b.col == 1 ? b.row : n);
         for (std::size_t j = 0; j < n; ++j) ci[j] += aip * bp[j];
-      } else {
-        for (std::size_t j = 0; j < n; ++j) ci[j] += aip * bp[j * b.col];
       }
+    }
+    return;
+  }
+  // Few columns: B^T as contiguous rows of length k, and a dot product per element of C.
+  copy.resize(n * k);
+  for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t p = 0; p < k; ++p) copy[j * k + p] = b(p, j);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const real* bj = copy.data() + j * k;
+      real total = 0;
+      if (a.col == 1) {
+        const real* ai = a.data + i * a.row;
+        for (std::size_t p = 0; p < k; ++p) total += ai[p] * bj[p];
+      } else {
+        for (std::size_t p = 0; p < k; ++p) total += a(i, p) * bj[p];
+      }
+      c[i * n + j] += total;
     }
   }
 }
@@ -184,8 +210,9 @@ Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose) {
   const Product p = check_shapes(a, b, transpose);
   Tensor c = make_output(p);
   const double work = static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
-  // Below ~32^3 multiply-adds per product, packing costs more than it saves.
-  const bool blocked = work >= 32.0 * 32 * 32;
+  // Packing pays off only when every dimension is large enough to reuse the packed panels: below ~32^3
+  // multiply-adds, or with a thin dimension (an RNN's 1-feature input, a 2-bit window), the direct loop wins.
+  const bool blocked = work >= 32.0 * 32 * 32 && std::min({p.m, p.n, p.k}) >= 16;
   // Threads pay off above ~2 million multiply-adds in all (a thread start costs tens of microseconds).
   const std::size_t threads = work * static_cast<double>(p.batch) >= 2e6 ? std::min<std::size_t>(num_threads(), 8) : 1;
 

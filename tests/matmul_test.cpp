@@ -19,8 +19,10 @@ TEST_CASE("matmul of a known 2x2 product") {
 TEST_CASE("blocked matmul equals the naive reference on odd shapes") {
   Rng rng(11);
   // {m, k, n}: tiny, odd, edge-straddling (not multiples of the 4 x 8 tile or the cache blocks), and large.
-  const std::size_t shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {5, 1, 9}, {33, 31, 35}, {97, 257, 19},
-                                   {65, 128, 512}, {130, 300, 70}};
+  // Thin ones take the direct loops: few columns (dot products), a 2-wide inner dimension, one output.
+  const std::size_t shapes[][3] = {{1, 1, 1},    {7, 13, 5},     {5, 1, 9},       {33, 31, 35}, {97, 257, 19},
+                                   {65, 128, 512}, {130, 300, 70}, {9, 20, 3},     {40, 50, 1},  {300, 2, 16},
+                                   {16, 2998, 2}};
   for (const auto& s : shapes) {
     const std::size_t m = s[0], k = s[1], n = s[2];
     CAPTURE(m);

@@ -1,0 +1,35 @@
+// The command line every lesson takes:
+//   --quick      the small configuration the tests use (seconds instead of tens of seconds)
+//   --seed N     the random seed (every lesson is deterministic for a given seed)
+//   --out DIR    where plots, summary.json and card.html go (default: a folder per lesson in the course folder)
+//   --help       the lesson's story in two lines, and these options
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace rnnlab::lessons {
+
+struct Options {
+  bool quick = false;
+  std::uint64_t seed = 0;
+  std::string out;  // output folder, created if missing
+};
+
+// Thrown for an unknown or malformed option; the message says which.
+class UsageError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// The usage text: "usage: <program> [--quick] [--seed N] [--out DIR] [--help]" and one line per option.
+std::string usage(const std::string& program);
+
+// Parses argv. Returns std::nullopt when --help was given (the caller prints the help and exits 0).
+// `default_out` is used when --out is absent. Throws UsageError on anything else it does not know.
+std::optional<Options> parse_options(const std::vector<std::string>& args, const std::string& default_out);
+
+}  // namespace rnnlab::lessons

@@ -1,0 +1,82 @@
+// Plots for the lessons, written here with no dependency: SVG files a browser (or rsvg-convert) shows, and
+// compact text charts for the terminal, so the shape of a result is visible the moment a lesson prints it.
+//
+//   LineChart  several named series, optional log-scale y, markers, dashed lines, horizontal reference lines,
+//              vertical marks (e.g. word boundaries) and text labels on the x axis (e.g. letters)
+//   BarChart   grouped bars: one group per category, one bar per series
+//   HeatMap    a grid of values with a color scale, optionally log-scaled, with paths drawn on top
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rnnlab::lessons::plot {
+
+struct Series {
+  std::string name;
+  std::vector<double> x, y;  // a NaN or infinite y breaks the line there (and is skipped on a log axis if <= 0)
+  std::string color;         // "#rrggbb"; empty takes the next color of the palette
+  bool markers = false;
+  bool dashed = false;
+};
+
+struct ReferenceLine {
+  double y;
+  std::string label;
+};
+
+struct LineChart {
+  std::string title, x_label, y_label;
+  bool log_y = false;
+  std::vector<Series> series;
+  std::vector<ReferenceLine> reference_lines;
+  std::optional<double> y_min, y_max;                    // fix the y range instead of fitting the data
+  std::vector<std::pair<double, std::string>> x_labels;  // text ticks on the x axis instead of numbers
+  std::vector<double> x_marks;                           // thin vertical lines at these x
+
+  std::string svg(int width = 760, int height = 440) const;
+  std::string text(int width = 64, int height = 12) const;
+};
+
+struct BarSeries {
+  std::string name;
+  std::vector<double> values;  // one per category
+  std::string color;
+};
+
+struct BarChart {
+  std::string title, y_label;
+  std::vector<std::string> categories;
+  std::vector<BarSeries> series;
+  std::vector<ReferenceLine> reference_lines;
+  bool log_y = false;
+  std::optional<double> y_max;
+
+  std::string svg(int width = 760, int height = 440) const;
+  std::string text(int width = 40) const;
+};
+
+struct HeatMap {
+  std::string title, x_label, y_label, value_label;
+  std::size_t rows = 0, cols = 0;
+  std::vector<double> values;  // row-major; row 0 is drawn at the bottom (y grows upwards like a chart)
+  double x_first = 0, x_last = 1, y_first = 0, y_last = 1;  // axis values at the centers of the edge cells
+  bool log_scale = false;                                   // color by log10(value)
+  std::vector<std::string> row_labels;                      // text labels for the rows instead of y numbers
+  std::vector<Series> paths;                                // drawn on top, in axis coordinates
+
+  std::string svg(int width = 760, int height = 520) const;
+};
+
+// Writes an SVG (or any text) to a file; throws std::runtime_error naming the file on failure.
+void save(const std::string& path, const std::string& content);
+
+// The palette the charts cycle through (colour-blind-friendly, after Okabe & Ito 2008).
+const std::vector<std::string>& palette();
+
+// Escapes &, <, >, " and ' for XML and HTML text.
+std::string escape_xml(const std::string& text);
+
+}  // namespace rnnlab::lessons::plot

@@ -1,0 +1,67 @@
+// Report: what a lesson tells. It prints the narration and results as the lesson runs, and at the end writes
+// summary.json (the numbers, for machines and tests) and card.html (the lesson's section of the course's
+// index.html) into the lesson's output folder.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lessons/common/options.hpp"
+
+namespace rnnlab::lessons {
+
+// One claim of a lesson: what it says, the number measured, the criterion in words, and the verdict.
+struct Claim {
+  std::string text;
+  double measured = 0;
+  std::string criterion;
+  bool passed = false;
+};
+
+struct LessonInfo {
+  int number;
+  std::string slug;     // "01_sequence_data": the program's and the output folder's name
+  std::string title;    // "Sequence data"
+  std::string history;  // who, when, which problem, which idea (a short paragraph)
+  std::string story;    // the point in one or two sentences (printed by --help)
+};
+
+class Report {
+ public:
+  Report(const LessonInfo& info, const Options& options);
+
+  // A paragraph of narration: printed, word-wrapped, and kept for the card.
+  void say(const std::string& paragraph);
+  // A named number (printed, and stored in summary.json).
+  void figure(const std::string& name, double value, const std::string& unit = "");
+  // A claim with its verdict; printed at once and listed in the summary.
+  void claim(const Claim& c);
+  void claims(const std::vector<Claim>& cs);
+  // Writes an SVG plot into the output folder and adds it to the card; prints `terminal` if not empty.
+  void plot(const std::string& file, const std::string& svg, const std::string& caption, const std::string& terminal = "");
+  // Writes any other file (e.g. graph.dot) into the output folder; returns its path.
+  std::string write(const std::string& file, const std::string& content);
+  // A preformatted block (a table, a sample of text) shown in the card and printed.
+  void block(const std::string& text);
+
+  // Writes summary.json and card.html, prints the claims table; returns 0 if every claim passed, else 1.
+  int finish();
+
+  const std::vector<Claim>& claim_list() const { return claims_; }
+
+ private:
+  LessonInfo info_;
+  Options options_;
+  std::string card_;  // the HTML body built up as the lesson runs
+  std::vector<std::pair<std::string, std::pair<double, std::string>>> figures_;
+  std::vector<Claim> claims_;
+};
+
+// Prints `text` wrapped at `width` columns, each line indented by `indent` spaces.
+std::string wrap(const std::string& text, std::size_t width = 100, std::size_t indent = 2);
+
+// A number as JSON ("null" for NaN and infinities), with all 17 significant digits.
+std::string json_number(double v);
+std::string json_string(const std::string& s);
+
+}  // namespace rnnlab::lessons

@@ -1,0 +1,131 @@
+#include <cmath>
+
+#include "check.hpp"
+#include "lessons/common/options.hpp"
+#include "lessons/common/plot.hpp"
+#include "lessons/common/report.hpp"
+
+using namespace rnnlab;
+using namespace rnnlab::lessons;
+using rnnlab::testing::message_of;
+
+namespace {
+
+// A minimal XML well-formedness check: every tag closes in order, attributes are quoted, and text holds no
+// raw '<' or unescaped '&'. Returns "" when well-formed, else what is wrong and where.
+std::string xml_problem(const std::string& xml) {
+  std::vector<std::string> open;
+  std::size_t i = 0;
+  while (i < xml.size()) {
+    if (xml[i] == '&') {
+      const std::size_t semi = xml.find(';', i);
+      if (semi == std::string::npos || semi - i > 8) return "bare '&' at " + std::to_string(i);
+      i = semi + 1;
+      continue;
+    }
+    if (xml[i] != '<') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = xml.find('>', i);
+    if (end == std::string::npos) return "unterminated tag at " + std::to_string(i);
+    std::string tag = xml.substr(i + 1, end - i - 1);
+    i = end + 1;
+    if (tag.starts_with("?") || tag.starts_with("!")) continue;
+    std::size_t quotes = 0;
+    for (char c : tag) quotes += c == '"';
+    if (quotes % 2) return "unbalanced quotes in <" + tag + ">";
+    if (tag.starts_with("/")) {
+      if (open.empty() || open.back() != tag.substr(1)) return "</" + tag.substr(1) + "> closes <" + (open.empty() ? "" : open.back()) + ">";
+      open.pop_back();
+    } else if (!tag.ends_with("/")) {
+      open.push_back(tag.substr(0, tag.find_first_of(" \n")));
+    }
+  }
+  return open.empty() ? "" : "<" + open.back() + "> never closed";
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("lessons") {
+
+TEST_CASE("the options parser") {
+  const auto defaults = parse_options({}, "out/default");
+  REQUIRE(defaults);
+  CHECK_FALSE(defaults->quick);
+  CHECK(defaults->seed == 0);
+  CHECK(defaults->out == "out/default");
+  const auto given = parse_options({"--quick", "--seed", "42", "--out", "somewhere"}, "x");
+  REQUIRE(given);
+  CHECK(given->quick);
+  CHECK(given->seed == 42);
+  CHECK(given->out == "somewhere");
+  CHECK_FALSE(parse_options({"--seed", "1", "--help"}, "x"));
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--fast"}, "x"); }), "unknown option '--fast'");
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--seed"}, "x"); }), "needs a value");
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--seed", "-3"}, "x"); }), "'-3'");
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--seed", "12abc"}, "x"); }), "'12abc'");
+  CHECK_CONTAINS(usage("01_sequence_data"), "--quick");
+}
+
+TEST_CASE("line charts are well-formed SVG with every series") {
+  plot::LineChart chart;
+  chart.title = "gradients & <norms>";
+  chart.x_label = "T";
+  chart.y_label = "norm";
+  chart.log_y = true;
+  chart.series = {{"rho = 0.9", {1, 2, 3}, {1, 1e-3, 1e-6}, "", true, false},
+                  {"rho = 1.5", {1, 2, 3}, {1, 10, 100}, "", false, true},
+                  {"with a gap", {1, 2, 3}, {1, std::nan(""), 0.5}, "", false, false}};
+  chart.reference_lines = {{1e-5, "1e-5"}};
+  const std::string svg = chart.svg();
+  INFO(svg);
+  CHECK(xml_problem(svg) == "");
+  CHECK(count(svg, "<polyline") == 4);  // the gap splits the third series in two
+  CHECK(count(svg, "<circle") == 3);    // markers of the first series
+  CHECK_CONTAINS(svg, "rho = 0.9");
+  CHECK_CONTAINS(svg, "rho = 1.5");
+  CHECK_CONTAINS(svg, "gradients &amp; &lt;norms&gt;");
+  CHECK_CONTAINS(svg, "1e-6");  // a log axis labels decades
+  const std::string text = chart.text();
+  CHECK_CONTAINS(text, "rho = 0.9");
+  CHECK_CONTAINS(text, "log scale");
+}
+
+TEST_CASE("bar charts and heat maps are well-formed SVG") {
+  plot::BarChart bars;
+  bars.title = "MSE by phase";
+  bars.categories = {"a", "b", "a XOR b"};
+  bars.series = {{"k = 1", {0.25, 0.25, 0.25}, ""}, {"k = 2", {0.27, 0.27, 0.11}, ""}};
+  bars.reference_lines = {{0.25, "chance"}};
+  const std::string svg = bars.svg();
+  CHECK(xml_problem(svg) == "");
+  CHECK(count(svg, "<rect") == 6 + 3);  // six bars, the background, the clip area and the frame
+  CHECK_CONTAINS(bars.text(), "a XOR b");
+
+  plot::HeatMap heat;
+  heat.title = "||dL/dh_t||";
+  heat.rows = 3;
+  heat.cols = 4;
+  heat.values = {1e-9, 1e-6, 1e-3, 1, 1e-8, 1e-5, 1e-2, 1, 1e-7, 1e-4, 0, 1};
+  heat.log_scale = true;
+  heat.paths = {{"path", {0, 1, 2}, {0, 1, 2}, "#ffffff", true, false}};
+  const std::string map = heat.svg();
+  CHECK(xml_problem(map) == "");
+  CHECK(count(map, "<polyline") == 1);
+  CHECK_CONTAINS(map, "#dddddd");  // the zero has no log: drawn grey
+}
+
+TEST_CASE("json numbers and strings") {
+  CHECK(json_number(0.1) == "0.10000000000000001");
+  CHECK(json_number(std::nan("")) == "null");
+  CHECK(json_string("a \"quote\"\n") == "\"a \\\"quote\\\"\\n\"");
+}
+
+}  // TEST_SUITE
