@@ -150,19 +150,27 @@ int run(const Options& options) {
              "; for the independent series, and for the Markov series shuffled, it buys nothing. The information is in "
              "the order, not in the values.");
 
-  // The layout of sequence batches: [T, B, F]. Cut the Markov series into B = 4 sequences of T = 6 steps with
-  // F = 1 feature (rain) each: x[t][b][0] is step t of sequence b.
-  Rng rng(c.seed);
-  const std::vector<int> weather = data::rain_chain(24, c.p_stay_rain, c.p_start_rain, rng);
-  const std::size_t T = 6, B = 4;
-  Tensor batch({T, B, 1});
+  // The layout of sequence batches: [T, B, F]. Cut B = 4 stretches of T = 8 steps out of the Markov series,
+  // with F = 2 features per step, one-hot: (dry, rain). x[t][b] holds step t of sequence b.
+  const std::size_t T = 8, B = 4, F = 2;
+  Tensor batch({T, B, F});
+  std::string rows = "  sequence b   steps t = 0..7 (1 = rain)\n";
   for (std::size_t b = 0; b < B; ++b) {
-    for (std::size_t t = 0; t < T; ++t) batch.at({t, b, 0}) = weather[b * T + t];
+    rows += "  b = " + std::to_string(b) + "        ";
+    for (std::size_t t = 0; t < T; ++t) {
+      const int rain = r.markov_series[28 + b * T + t];  // a stretch with both spells in it (seed 0)
+      batch.at({t, b, static_cast<std::size_t>(rain)}) = 1;
+      rows += std::to_string(rain) + " ";
+    }
+    rows += "\n";
   }
   std::ostringstream shown;
-  shown << "  x = " << batch << "\n  x[t = 2] (all sequences at step 2) = " << slice(batch, 0, 2, 3).reshape({4, 1});
+  shown << rows << "\n  x.shape() = " << to_string(batch.shape()) << "   (T = 8 steps, B = 4 sequences, F = 2 features)\n"
+        << "  x[t = 3], step 3 of every sequence, one row per sequence (dry, rain):\n  "
+        << slice(batch, 0, 3, 4).reshape({4, 2});
   report.say("Recurrent layers read a batch of B sequences, T steps each, F numbers per step, as one tensor of shape "
-             "[T, B, F], time first (PyTorch's layout). Here are B = 4 Markov sequences of T = 6 steps with F = 1 feature:");
+             "[T, B, F], time first (PyTorch's layout). Here are B = 4 stretches of the Markov series, T = 8 steps each, "
+             "with F = 2 features per step: a one-hot code (dry, rain).");
   report.block(shown.str());
   report.say("A recurrent network walks along the first axis: at step t it reads x[t], a [B, F] slice holding step t of "
              "every sequence at once, and carries what it has seen so far to step t + 1.");

@@ -33,7 +33,7 @@ h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2; padding-bott
 p.history { font-style: italic; color: #444; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
 td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
-tr.pass td:last-child { color: #087a2f; font-weight: bold; } tr.fail td:last-child { color: #b00020; font-weight: bold; }
+td.pass { color: #087a2f; font-weight: bold; } td.fail { color: #b00020; font-weight: bold; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: 0.92em; } pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 )";
@@ -77,8 +77,8 @@ int main(int argc, char** argv) {
     const bool has_card = std::filesystem::exists(card);
     char time[32];
     std::snprintf(time, sizeof time, "%.1f s", o.seconds);
-    html += "<tr class=\"" + std::string(o.exit_code == 0 ? "pass" : "fail") + "\"><td><a href=\"#lesson-" + o.slug.substr(0, 2) +
-            "\">" + rnnlab::lessons::plot::escape_xml(o.slug) + "</a></td><td>" +
+    html += "<tr><td><a href=\"#lesson-" + o.slug.substr(0, 2) + "\">" + rnnlab::lessons::plot::escape_xml(o.slug) +
+            "</a></td><td class=\"" + std::string(o.exit_code == 0 ? "pass" : "fail") + "\">" +
             (o.exit_code == 0 ? "all hold" : has_card ? "some FAIL" : "did not finish") + "</td><td>" + time + "</td></tr>\n";
     if (has_card) cards += read(card);
   }

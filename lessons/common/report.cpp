@@ -137,8 +137,8 @@ int Report::finish() {
 
   std::string table = "<table class=\"claims\">\n<tr><th>claim</th><th>measured</th><th>criterion</th><th></th></tr>\n";
   for (const Claim& c : claims_) {
-    table += "<tr class=\"" + std::string(c.passed ? "pass" : "fail") + "\"><td>" + plot::escape_xml(c.text) + "</td><td>" +
-             format_value(c.measured) + "</td><td>" + plot::escape_xml(c.criterion) + "</td><td>" +
+    table += "<tr><td>" + plot::escape_xml(c.text) + "</td><td>" + format_value(c.measured) + "</td><td>" +
+             plot::escape_xml(c.criterion) + "</td><td class=\"" + std::string(c.passed ? "pass" : "fail") + "\">" +
              (c.passed ? "pass" : "FAIL") + "</td></tr>\n";
   }
   table += "</table>\n";
