@@ -3,7 +3,7 @@
 //   elementwise.cpp  add, mul, neg, pow, exp, log, sqrt, abs, tanh, sigmoid, relu (+ composites sub, div)
 //   reduce.cpp       sum, mean, max
 //   linalg.cpp       matmul, linear
-//   shape.cpp        reshape, permute, transpose, slice, concat, stack, index_select
+//   shape.cpp        reshape, permute, transpose, slice, select, concat, stack, index_select
 //   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss, bce_with_logits
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
@@ -66,6 +66,7 @@ Var reshape(const Var& x, const std::vector<long>& shape);  // one size may be -
 Var permute(const Var& x, const std::vector<std::size_t>& order);
 Var transpose(const Var& x, long axis0, long axis1);
 Var slice(const Var& x, long axis, std::size_t start, std::size_t end);  // [start, end) along axis
+Var select(const Var& x, long axis, std::size_t index);  // one index along axis, which disappears: x[t] of [T, B, F] is [B, F]
 Var concat(const std::vector<Var>& parts, long axis);
 Var stack(const std::vector<Var>& parts, long axis);  // reshape each to insert the axis, then concat
 Var index_select(const Var& x, const std::vector<std::size_t>& indices);  // rows of x: an embedding lookup

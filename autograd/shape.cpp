@@ -41,6 +41,22 @@ Var slice(const Var& x, long axis, std::size_t start, std::size_t end) {
   });
 }
 
+Var select(const Var& x, long axis, std::size_t index) {
+  const std::size_t a = normalize_axis(axis, x.dim(), "select", x.shape());
+  Shape shape = x.shape();
+  shape.erase(shape.begin() + static_cast<long>(a));
+  Tensor value = slice(x.value(), axis, index, index + 1).reshape(std::vector<long>(shape.begin(), shape.end()));
+  return record("select", std::move(value), {x}, [a, index](Node& y) {
+    // the selected entries receive g; everything else receives 0
+    Node& x = *y.inputs[0];
+    Shape kept = x.value.shape();
+    kept[a] = 1;
+    Tensor g(x.value.shape());
+    slice_add(g, static_cast<long>(a), index, y.grad.reshape(std::vector<long>(kept.begin(), kept.end())));
+    accumulate_grad(x, std::move(g));
+  });
+}
+
 Var concat(const std::vector<Var>& parts, long axis) {
   std::vector<Tensor> values;
   values.reserve(parts.size());

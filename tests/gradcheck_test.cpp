@@ -76,6 +76,8 @@ const std::map<std::string, OpCase>& op_table() {
       {"permute", {{{2, 3, 4}}, Domain::any, [](const Vars& x) { return permute(x[0], {2, 0, 1}); }}},
       {"transpose", {{{3, 5}}, Domain::any, [](const Vars& x) { return transpose(x[0], 0, 1); }}},
       {"slice", {{{3, 5}}, Domain::any, [](const Vars& x) { return slice(x[0], 1, 1, 4); }}},
+      {"select", {{{4, 2, 3}}, Domain::any, [](const Vars& x) { return select(x[0], 0, 2); }}},
+      {"select middle axis", {{{4, 2, 3}}, Domain::any, [](const Vars& x) { return select(x[0], -2, 1); }}},
       {"concat", {{{2, 3}, {1, 3}, {3, 3}}, Domain::any, [](const Vars& x) { return concat({x[0], x[1], x[2]}, 0); }}},
       {"concat last axis", {{{2, 2}, {2, 3}}, Domain::any, [](const Vars& x) { return concat({x[0], x[1]}, -1); }}},
       {"stack", {{{2, 3}, {2, 3}}, Domain::any, [](const Vars& x) { return stack({x[0], x[1]}, 1); }}},
@@ -162,6 +164,8 @@ GRADCHECK_TEST("reshape")
 GRADCHECK_TEST("permute")
 GRADCHECK_TEST("transpose")
 GRADCHECK_TEST("slice")
+GRADCHECK_TEST("select")
+GRADCHECK_TEST("select middle axis")
 GRADCHECK_TEST("concat")
 GRADCHECK_TEST("concat last axis")
 GRADCHECK_TEST("stack")

@@ -1,5 +1,9 @@
 #include "lessons/common/data.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
 namespace rnnlab::lessons::data {
 
 std::vector<int> rain_chain(std::size_t steps, double p_stay_rain, double p_start_rain, Rng& rng) {
@@ -30,6 +34,50 @@ std::vector<int> temporal_xor(std::size_t bits, Rng& rng) {
     stream.push_back(a ^ b);
   }
   return stream;
+}
+
+namespace {
+
+Tokens make_tokens(std::size_t n, Rng& rng, double noise, const std::function<int()>& next_shift) {
+  constexpr double vowel[2] = {5, 11};
+  // Where each formant starts its glide, per consonant: 3 channels below (rise) or above (fall) the vowel's.
+  constexpr double start[3][2] = {{2, 8}, {2, 14}, {8, 8}};
+  Tokens tokens{Tensor({token_frames, n, token_channels}), std::vector<std::size_t>(n), std::vector<int>(n)};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t label = rng.below(3);
+    const int shift = next_shift();
+    const int onset = 5 + shift;
+    tokens.labels[i] = label;
+    tokens.shifts[i] = shift;
+    for (std::size_t f = 0; f < token_frames; ++f) {
+      const int since = static_cast<int>(f) - onset;  // frames since the onset
+      for (std::size_t c = 0; c < token_channels; ++c) {
+        double energy = 0;
+        if (since >= 0) {
+          const double progress = std::min(1.0, (since + 1) / 3.0);  // 1/3, 2/3, then the steady vowel
+          for (int formant = 0; formant < 2; ++formant) {
+            const double center = start[label][formant] + progress * (vowel[formant] - start[label][formant]);
+            const double distance = static_cast<double>(c) - center;
+            energy += std::exp(-distance * distance / (2 * 0.6 * 0.6));  // a formant: a bump 0.6 channels wide
+          }
+        }
+        tokens.frames.at({f, i, c}) = energy + rng.normal(0, noise);
+      }
+    }
+  }
+  return tokens;
+}
+
+}  // namespace
+
+Tokens stop_consonants(std::size_t n, int max_shift, Rng& rng, double noise) {
+  return make_tokens(n, rng, noise, [&] {
+    return static_cast<int>(rng.below(static_cast<std::uint64_t>(2 * max_shift + 1))) - max_shift;
+  });
+}
+
+Tokens stop_consonants_shifted_by(std::size_t n, int shift, Rng& rng, double noise) {
+  return make_tokens(n, rng, noise, [shift] { return shift; });
 }
 
 }  // namespace rnnlab::lessons::data

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "tensor/random.hpp"
+#include "tensor/tensor.hpp"
 
 namespace rnnlab::lessons::data {
 
@@ -18,5 +18,21 @@ std::vector<int> independent_rain(std::size_t steps, double p, Rng& rng);
 // Elman's (1990) temporal XOR: random bit pairs, each followed by their XOR: a b (a^b) c d (c^d) ...
 // `bits` is rounded down to a multiple of 3. Only every third bit (phase 2 of each triple) is predictable.
 std::vector<int> temporal_xor(std::size_t bits, Rng& rng);
+
+// Synthetic spoken stop consonants /b/, /d/, /g/ before the same vowel, after the task of Waibel et al. (1989):
+// spectrogram-like tokens of 15 frames x 16 frequency channels. Before the onset there is silence; over the
+// 3 frames after it, two formants (bumps of energy at a frequency) glide to the vowel's F1 = channel 5 and
+// F2 = channel 11 and stay there. The glide's direction is all that tells the consonants apart:
+//   /b/: F1 rises, F2 rises    /d/: F1 rises, F2 falls    /g/: F1 falls, F2 rises
+// The onset is frame 5 + shift, with the shift drawn uniformly from [-max_shift, max_shift] (or fixed with
+// fixed_shift); every value gets Gaussian noise of standard deviation noise.
+struct Tokens {
+  Tensor frames;                    // [15, n, 16]: time-major, as the recurrent and time-delay layers read it
+  std::vector<std::size_t> labels;  // 0 = b, 1 = d, 2 = g
+  std::vector<int> shifts;
+};
+inline constexpr std::size_t token_frames = 15, token_channels = 16;
+Tokens stop_consonants(std::size_t n, int max_shift, Rng& rng, double noise = 0.3);
+Tokens stop_consonants_shifted_by(std::size_t n, int shift, Rng& rng, double noise = 0.3);
 
 }  // namespace rnnlab::lessons::data

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <stdexcept>
@@ -497,7 +498,11 @@ std::string HeatMap::svg(int width, int height) const {
          "\" height=\"" + num((f.bottom - f.top) / steps + 0.5) + "\" fill=\"" + ramp(t0 + 0.5 / steps) + "\"/>\n";
   }
   for (double t : {0.0, 0.5, 1.0}) {
-    const double v = lo + t * (hi - lo);
+    double v = lo + t * (hi - lo);
+    if (std::abs(v) < 1e-9 * (hi - lo)) v = 0;  // a rounding residue, not a value
+    char rounded[32];
+    std::snprintf(rounded, sizeof rounded, "%.3g", v);
+    v = std::strtod(rounded, nullptr);
     s += "<text x=\"" + num(bx + bw + 4) + "\" y=\"" + num(f.bottom - t * (f.bottom - f.top) + 4) + "\" font-size=\"11\">" +
          tick_label(log_scale ? std::pow(10.0, v) : v) + "</text>\n";
   }

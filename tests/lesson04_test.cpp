@@ -1,0 +1,22 @@
+#include "check.hpp"
+#include "lessons/04_tdnn.hpp"
+
+using namespace rnnlab::lessons;
+
+TEST_SUITE("lesson 04") {
+
+TEST_CASE("lesson 04: every claim holds in the quick configuration") {
+  const auto result = lesson04::experiment(lesson04::config(true, 0));
+  for (const Claim& c : lesson04::claims(result)) {
+    INFO(c.text << ": measured " << c.measured << ", criterion " << c.criterion);
+    CHECK(c.passed);
+  }
+  REQUIRE(result.tdnn_by_shift.size() == 7);
+  // The shape of the curve, not just its mean: the MLP is good at shift 0 and near chance at +-3.
+  CHECK(result.mlp_by_shift[3] >= 0.9);
+  CHECK(result.mlp_by_shift[0] <= 0.5);
+  CHECK(result.mlp_by_shift[6] <= 0.5);
+  for (double a : result.tdnn_by_shift) CHECK(a >= 0.8);
+}
+
+}  // TEST_SUITE
