@@ -458,8 +458,14 @@ std::string HeatMap::svg(int width, int height) const {
   Axis x{x_first, x_last, false, f.left + cw / 2, f.right - cw / 2}, y{y_first, y_last, false, f.bottom - ch / 2, f.top + ch / 2};
   if (x_first == x_last) x.hi = x.lo + 1;
   if (y_first == y_last) y.hi = y.lo + 1;
-  for (double t : nice_ticks(std::min(x_first, x_last), std::max(x_first, x_last), 6)) {
-    s += "<text x=\"" + num(x(t)) + "\" y=\"" + num(f.bottom + 18) + "\" text-anchor=\"middle\">" + tick_label(t) + "</text>\n";
+  if (x_labels.empty()) {
+    for (double t : nice_ticks(std::min(x_first, x_last), std::max(x_first, x_last), 6)) {
+      s += "<text x=\"" + num(x(t)) + "\" y=\"" + num(f.bottom + 18) + "\" text-anchor=\"middle\">" + tick_label(t) + "</text>\n";
+    }
+  } else {
+    for (const auto& [at, label] : x_labels) {
+      s += "<text x=\"" + num(x(at)) + "\" y=\"" + num(f.bottom + 18) + "\" text-anchor=\"middle\">" + escape_xml(label) + "</text>\n";
+    }
   }
   if (row_labels.empty()) {
     for (double t : nice_ticks(std::min(y_first, y_last), std::max(y_first, y_last), 6)) {

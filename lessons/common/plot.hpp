@@ -65,6 +65,7 @@ struct HeatMap {
   double x_first = 0, x_last = 1, y_first = 0, y_last = 1;  // axis values at the centers of the edge cells
   bool log_scale = false;                                   // color by log10(value)
   std::vector<std::string> row_labels;                      // text labels for the rows instead of y numbers
+  std::vector<std::pair<double, std::string>> x_labels;     // text labels on the x axis instead of numbers
   std::vector<Series> paths;                                // drawn on top, in axis coordinates
 
   std::string svg(int width = 760, int height = 520) const;

@@ -1,0 +1,204 @@
+// Lesson 05 — Jordan's network and serial order.
+//
+// How does a network produce a sequence of actions, one after another, in the right order? Jordan (1986,
+// "Serial order: a parallel distributed processing approach") fed the network's own previous output back as
+// input, through "state" units with a self-connection:
+//     s_t = mu s_{t-1} + y_{t-1}                  (a decaying trace of everything produced so far)
+//     h_t = sigmoid(W_x x_t + W_s s_t + b),   y_t = sigmoid(W_o h_t + c)
+// The input x is a constant "plan" saying which sequence to produce; the state tells the network how far it
+// has got. Training uses teacher forcing: the correct previous output is fed back, so every step can be
+// learned at once; generation runs free, feeding back the network's own outputs.
+//
+// The experiment: two plans, each a 6-step sequence of one-hot symbols over {a, b, c, d}:
+//     A = a b c b a d        B = c b a b c d
+// In both, 'b' is followed by different symbols (c or a in A; a or c in B): the last output alone cannot say
+// what comes next. With mu = 0 the state is just the last output, so the network must fail somewhere; with
+// mu = 0.5 the trace still holds what came before the 'b' and tells the two positions apart.
+#include "lessons/05_jordan.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "autograd/mode.hpp"
+#include "autograd/ops.hpp"
+#include "lessons/common/plot.hpp"
+#include "lessons/common/progress.hpp"
+#include "nn/optim.hpp"
+#include "nn/recurrent.hpp"
+
+namespace rnnlab::lessons::lesson05 {
+
+const LessonInfo info = {
+    5, "05_jordan", "Jordan's network",
+    "Jordan (1986) asked how a network can produce actions in serial order. His answer fed the network's own "
+    "outputs back through state units that keep a decaying trace of what it has done: the first network whose "
+    "behaviour unfolds in time because of a state it carries.",
+    "A Jordan network with state decay mu = 0.5 learns to produce two sequences that repeat symbols; with mu = 0 (the "
+    "state is only the last output) it cannot."};
+
+Config config(bool quick, std::uint64_t seed) {
+  Config c;
+  c.seed = seed;
+  (void)quick;  // the full configuration takes about a second
+  return c;
+}
+
+namespace {
+
+constexpr char symbols[] = "abcd";
+const std::string sequences[2] = {"abcbad", "cbabcd"};
+
+// x [6, 1, 2]: the plan, constant over time. targets [6, 1, 4]: one-hot symbols.
+Tensor plan_input(int plan) {
+  Tensor x({6, 1, 2});
+  for (std::size_t t = 0; t < 6; ++t) x.at({t, 0, static_cast<std::size_t>(plan)}) = 1;
+  return x;
+}
+
+Tensor target_of(int plan) {
+  Tensor y({6, 1, 4});
+  for (std::size_t t = 0; t < 6; ++t) y.at({t, 0, static_cast<std::size_t>(sequences[plan][t] - 'a')}) = 1;
+  return y;
+}
+
+Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress& progress, std::size_t& done) {
+  Rng rng(seed);
+  nn::Jordan net(2, c.hidden, 4, mu, rng);
+  optim::SGD sgd(net.parameters(), c.learning_rate);
+  const Var inputs[2] = {Var(plan_input(0)), Var(plan_input(1))};
+  const Var targets[2] = {Var(target_of(0)), Var(target_of(1))};
+  for (std::size_t epoch = 0; epoch < c.epochs; ++epoch) {
+    double epoch_loss = 0;
+    for (int plan : {0, 1}) {
+      sgd.zero_grad();
+      // E = 1/2 sum over steps and units of (y - target)^2: the squared error of classic backprop.
+      const Var error = net.forward(inputs[plan], targets[plan]) - targets[plan];
+      const Var loss = sum(error * error) * 0.5;
+      backward(loss);
+      sgd.step();
+      epoch_loss += loss.item();
+    }
+    progress.update(++done, epoch_loss);
+  }
+  Run run;
+  run.mu = mu;
+  run.seed = seed;
+  NoGradGuard no_grad;
+  for (int plan : {0, 1}) {
+    const Tensor y = net.forward(inputs[plan]).value();  // free running: its own outputs fed back
+    for (std::size_t t = 0; t < 6; ++t) {
+      int on = -1, count = 0;
+      for (std::size_t u = 0; u < 4; ++u) {
+        const double v = y.at({t, 0, u});
+        const double target = sequences[plan][t] - 'a' == static_cast<int>(u) ? 1 : 0;
+        run.max_error = std::max(run.max_error, std::abs(v - target));
+        run.outputs[plan].push_back(v);
+        if (v > 0.5) on = static_cast<int>(u), ++count;
+      }
+      run.generated[plan] += count == 1 ? symbols[on] : '?';
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+Result experiment(const Config& c) {
+  Result r;
+  Progress progress("Jordan nets", c.mus.size() * c.seeds * c.epochs);
+  std::size_t done = 0;
+  for (double mu : c.mus) {
+    for (std::size_t s = 0; s < c.seeds; ++s) r.runs.push_back(train_and_generate(mu, c.seed * 100 + s, c, progress, done));
+  }
+  return r;
+}
+
+std::vector<Claim> claims(const Result& r, const Config& c) {
+  std::size_t perfect = 0, flawed = 0, with_memory = 0, without = 0;
+  double worst_with_memory = 0, best_without = 1;
+  for (const Run& run : r.runs) {
+    if (run.mu == 0.5) {
+      ++with_memory;
+      perfect += run.max_error < 0.1;
+      worst_with_memory = std::max(worst_with_memory, run.max_error);
+    } else if (run.mu == 0) {
+      ++without;
+      flawed += run.max_error >= 0.5;  // some output on the wrong side of 0.5: a wrong bit
+      best_without = std::min(best_without, run.max_error);
+    }
+  }
+  (void)c;
+  return {
+      {"mu = 0.5: seeds generating both sequences exactly (max error < 0.1), of " + std::to_string(with_memory),
+       static_cast<double>(perfect), "= all", with_memory > 0 && perfect == with_memory},
+      {"mu = 0.5: largest free-running error over all seeds", worst_with_memory, "< 0.1", worst_with_memory < 0.1},
+      {"mu = 0: seeds with at least one wrong bit, of " + std::to_string(without), static_cast<double>(flawed), "= all",
+       without > 0 && flawed == without},
+      {"mu = 0: smallest of the seeds' largest errors", best_without, ">= 0.5", best_without >= 0.5},
+  };
+}
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("Plan A: a b c b a d. Plan B: c b a b c d. Symbols are one-hot over 4 units; the plan is 2 input units. "
+             "2 plan + 4 state units -> " + std::to_string(c.hidden) + " sigmoid hidden units -> 4 sigmoid outputs, "
+             "trained online (one update per sequence) by backprop with learning rate 0.5 for " + std::to_string(c.epochs) +
+             " epochs, with teacher forcing; then each plan is run free, its own outputs fed back.");
+  const Result r = experiment(c);
+
+  std::string table = "  mu    seed   plan A (abcbad)   plan B (cbabcd)   largest error\n";
+  for (const Run& run : r.runs) {
+    char line[128];
+    std::snprintf(line, sizeof line, "  %.1f   %4llu   %-6s %-10s %-6s %-10s %.3f\n", run.mu, static_cast<unsigned long long>(run.seed),
+                  run.generated[0].c_str(), run.generated[0] == sequences[0] ? "correct" : "WRONG", run.generated[1].c_str(),
+                  run.generated[1] == sequences[1] ? "correct" : "WRONG", run.max_error);
+    table += line;
+  }
+  report.block(table);
+
+  // The outputs of the first seed of each mu, both plans: 4 units (rows) x 6 steps, panels separated by a gap.
+  plot::HeatMap outputs;
+  outputs.title = "Free-running outputs of the first seed: one column per step";
+  outputs.x_label = "each group: the 6 steps of one free-running sequence";
+  outputs.rows = 4;
+  outputs.row_labels = {"d", "c", "b", "a"};  // row 0 is drawn at the bottom
+  outputs.value_label = "output";
+  std::vector<const Run*> shown;
+  for (double mu : c.mus) {
+    for (const Run& run : r.runs) {
+      if (run.mu == mu) {
+        shown.push_back(&run);
+        break;
+      }
+    }
+  }
+  outputs.cols = shown.size() * 2 * 7 - 1;
+  outputs.values.assign(4 * outputs.cols, std::nan(""));
+  std::size_t column = 0;
+  for (const Run* run : shown) {
+    for (int plan : {0, 1}) {
+      for (std::size_t t = 0; t < 6; ++t, ++column) {
+        for (std::size_t u = 0; u < 4; ++u) outputs.values[(3 - u) * outputs.cols + column] = run->outputs[plan][t * 4 + u];
+      }
+      outputs.x_labels.emplace_back(static_cast<double>(column) - 3.5,
+                                    "mu = " + std::string(run->mu == 0 ? "0" : "0.5") + ", plan " + (plan == 0 ? "A" : "B"));
+      ++column;  // the gap
+    }
+  }
+  outputs.x_first = 0;
+  outputs.x_last = static_cast<double>(outputs.cols - 1);
+  report.plot("outputs.svg", outputs.svg(860, 300),
+              "With mu = 0.5 every step has one clear winner, the right one. With mu = 0, after the first 'b' the network cannot know where it is and falls into a loop.");
+
+  report.say("Why mu matters: the state after 'a b' is s = mu a + b, and after 'a b c b' it is s = mu^3 a + mu^2 b + mu c "
+             "+ b. With mu = 0.5 these are (0.5, 1, 0, 0) and (0.125, 1.25, 0.5, 0): different inputs, so the network can "
+             "answer 'c' to the first and 'a' to the second. With mu = 0 both are (0, 1, 0, 0): the same input must "
+             "produce two different outputs, and no weights can do that. A memory made of recent outputs, decaying "
+             "smoothly, is already enough for serial order; Elman (next lesson) feeds back the hidden units instead, "
+             "so the network chooses for itself what to remember.");
+  report.claims(claims(r, c));
+  return report.finish();
+}
+
+}  // namespace rnnlab::lessons::lesson05
