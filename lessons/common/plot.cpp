@@ -216,9 +216,10 @@ std::string ramp(double t) {
 // ---- line chart ----
 
 std::string LineChart::svg(int width, int height) const {
-  bool named = false;
-  for (const Series& s : series) named = named || !s.name.empty();
-  const Frame f{width, height, 74, width - (named ? 190.0 : 24.0), 40, height - 52.0};
+  std::size_t longest = 0;
+  for (const Series& s : series) longest = std::max(longest, s.name.size());
+  const double legend_width = longest > 0 ? 60.0 + 6.5 * static_cast<double>(longest) : 24.0;
+  const Frame f{width, height, 74, width - legend_width, 40, height - 52.0};
 
   double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo, ylo = xlo, yhi = -xlo;
   for (const Series& s : series) {
