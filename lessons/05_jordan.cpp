@@ -159,7 +159,7 @@ int run(const Options& options) {
 
   // The outputs of the first seed of each mu, both plans: 4 units (rows) x 6 steps, panels separated by a gap.
   plot::HeatMap outputs;
-  outputs.title = "Free-running outputs of the first seed: one column per step";
+  outputs.title = "The targets, and the free-running outputs of the first seed: one column per step";
   outputs.x_label = "each group: the 6 steps of one free-running sequence";
   outputs.rows = 4;
   outputs.row_labels = {"d", "c", "b", "a"};  // row 0 is drawn at the bottom
@@ -173,9 +173,18 @@ int run(const Options& options) {
       }
     }
   }
-  outputs.cols = shown.size() * 2 * 7 - 1;
+  outputs.cols = (shown.size() + 1) * 2 * 7 - 1;
   outputs.values.assign(4 * outputs.cols, std::nan(""));
   std::size_t column = 0;
+  for (int plan : {0, 1}) {  // the targets first
+    for (std::size_t t = 0; t < 6; ++t, ++column) {
+      for (std::size_t u = 0; u < 4; ++u) {
+        outputs.values[(3 - u) * outputs.cols + column] = sequences[plan][t] - 'a' == static_cast<int>(u) ? 1 : 0;
+      }
+    }
+    outputs.x_labels.emplace_back(static_cast<double>(column) - 3.5, std::string("target ") + (plan == 0 ? "A" : "B"));
+    ++column;
+  }
   for (const Run* run : shown) {
     for (int plan : {0, 1}) {
       for (std::size_t t = 0; t < 6; ++t, ++column) {
@@ -188,7 +197,7 @@ int run(const Options& options) {
   }
   outputs.x_first = 0;
   outputs.x_last = static_cast<double>(outputs.cols - 1);
-  report.plot("outputs.svg", outputs.svg(860, 300),
+  report.plot("outputs.svg", outputs.svg(1000, 300),
               "With mu = 0.5 every step has one clear winner, the right one. With mu = 0, after the first 'b' the network cannot know where it is and falls into a loop.");
 
   report.say("Why mu matters: the state after 'a b' is s = mu a + b, and after 'a b c b' it is s = mu^3 a + mu^2 b + mu c "

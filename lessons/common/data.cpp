@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <stdexcept>
 
 namespace rnnlab::lessons::data {
 
@@ -78,6 +79,47 @@ Tokens stop_consonants(std::size_t n, int max_shift, Rng& rng, double noise) {
 
 Tokens stop_consonants_shifted_by(std::size_t n, int shift, Rng& rng, double noise) {
   return make_tokens(n, rng, noise, [shift] { return shift; });
+}
+
+std::string elman_letters(std::size_t consonants, Rng& rng) {
+  static const char* const syllables[3] = {"ba", "dii", "guuu"};
+  std::string letters;
+  for (std::size_t i = 0; i < consonants; ++i) letters += syllables[rng.below(3)];
+  return letters;
+}
+
+std::vector<double> letter_features(char letter) {
+  //                     consonant vowel interrupted high back voiced
+  switch (letter) {
+    case 'b': return {1, 0, 1, 0, 0, 1};
+    case 'd': return {1, 0, 1, 1, 0, 1};
+    case 'g': return {1, 0, 1, 0, 1, 1};
+    case 'a': return {0, 1, 0, 0, 1, 1};
+    case 'i': return {0, 1, 0, 1, 0, 1};
+    case 'u': return {0, 1, 0, 1, 1, 1};
+    default: throw std::invalid_argument(std::string("letter_features: no code for '") + letter + "'");
+  }
+}
+
+const std::vector<std::string>& lexicon() {
+  static const std::vector<std::string> words = {"many", "years", "ago", "a",     "boy",   "and",    "girl",  "lived",
+                                                 "by",   "the",   "sea", "they", "played", "happily", "together"};
+  return words;
+}
+
+WordStream word_stream(std::size_t sentences, Rng& rng) {
+  WordStream stream;
+  for (std::size_t s = 0; s < sentences; ++s) {
+    const std::size_t words = 4 + rng.below(6);  // 4 .. 9 words
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::string& word = lexicon()[rng.below(lexicon().size())];
+      for (std::size_t i = 0; i < word.size(); ++i) {
+        stream.letters += word[i];
+        stream.word_start.push_back(i == 0);
+      }
+    }
+  }
+  return stream;
 }
 
 }  // namespace rnnlab::lessons::data

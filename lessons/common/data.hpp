@@ -2,6 +2,7 @@
 // fixes it.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "tensor/tensor.hpp"
@@ -34,5 +35,22 @@ struct Tokens {
 inline constexpr std::size_t token_frames = 15, token_channels = 16;
 Tokens stop_consonants(std::size_t n, int max_shift, Rng& rng, double noise = 0.3);
 Tokens stop_consonants_shifted_by(std::size_t n, int shift, Rng& rng, double noise = 0.3);
+
+// Elman's (1990) letter stream: random consonants from {b, d, g}, each followed by its vowels:
+// b -> ba, d -> dii, g -> guuu. Returns the letters.
+std::string elman_letters(std::size_t consonants, Rng& rng);
+
+// Elman's 6 phonetic features of a letter (his Table 1): consonant, vowel, interrupted, high, back, voiced.
+inline constexpr const char* letter_feature_names[6] = {"consonant", "vowel", "interrupted", "high", "back", "voiced"};
+std::vector<double> letter_features(char letter);
+
+// Elman's word-discovery stream: sentences of 4 to 9 words drawn from a lexicon of 15 words, run together
+// with no spaces or punctuation. `word_start[i]` tells whether letter i begins a word.
+struct WordStream {
+  std::string letters;
+  std::vector<bool> word_start;
+};
+const std::vector<std::string>& lexicon();
+WordStream word_stream(std::size_t sentences, Rng& rng);
 
 }  // namespace rnnlab::lessons::data

@@ -1,0 +1,17 @@
+#include "check.hpp"
+#include "lessons/07_letters_and_words.hpp"
+
+using namespace rnnlab::lessons;
+
+TEST_SUITE("lesson 07") {
+
+TEST_CASE("lesson 07: every claim holds in the quick configuration") {
+  const auto result = lesson07::experiment(lesson07::config(true, 0));
+  REQUIRE(result.words.size() == 2);
+  for (const Claim& c : lesson07::claims(result)) {
+    INFO(c.text << ": measured " << c.measured << ", criterion " << c.criterion);
+    CHECK(c.passed);
+  }
+}
+
+}  // TEST_SUITE
