@@ -213,8 +213,9 @@ Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose) {
   // Packing pays off only when every dimension is large enough to reuse the packed panels: below ~32^3
   // multiply-adds, or with a thin dimension (an RNN's 1-feature input, a 2-bit window), the direct loop wins.
   const bool blocked = work >= 32.0 * 32 * 32 && std::min({p.m, p.n, p.k}) >= 16;
-  // Threads pay off above ~2 million multiply-adds in all (a thread start costs tens of microseconds).
-  const std::size_t threads = work * static_cast<double>(p.batch) >= 2e6 ? std::min<std::size_t>(num_threads(), 8) : 1;
+  // Threads pay off above ~8 million multiply-adds in all (~0.6 ms on one core): starting a thread costs up to
+  // ~0.1 ms here, so at 128^3 (2 million) two threads were measured slower than one.
+  const std::size_t threads = work * static_cast<double>(p.batch) >= 8e6 ? std::min<std::size_t>(num_threads(), 8) : 1;
 
   auto product = [&](std::size_t s, std::size_t j0, std::size_t j1) {
     const MatrixView va = view_a(a, p, transpose, s), vb = view_b(b, p, transpose, s);

@@ -16,8 +16,9 @@ namespace rnnlab::testing {
 // difference.
 #define CHECK_TENSOR_CLOSE(actual, expected, ...)                                                     \
   do {                                                                                               \
-    const ::rnnlab::Tensor& check_a_ = (actual);                                                     \
-    const ::rnnlab::Tensor& check_e_ = (expected);                                                   \
+    /* copies: `actual` may be the value of a temporary Var that dies at the end of this statement */ \
+    const ::rnnlab::Tensor check_a_ = (actual);                                                      \
+    const ::rnnlab::Tensor check_e_ = (expected);                                                    \
     INFO("actual:   " << check_a_);                                                                  \
     INFO("expected: " << check_e_);                                                                  \
     REQUIRE(check_a_.shape() == check_e_.shape());                                                   \
