@@ -24,12 +24,7 @@ Var permute(const Var& x, const std::vector<std::size_t>& order) {
 }
 
 Var transpose(const Var& x, long axis0, long axis1) {
-  const std::size_t a = normalize_axis(axis0, x.dim(), "transpose", x.shape());
-  const std::size_t b = normalize_axis(axis1, x.dim(), "transpose", x.shape());
-  std::vector<std::size_t> order(x.dim());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::swap(order[a], order[b]);
-  return permute(x, order);
+  return permute(x, swapped_axes(x.shape(), axis0, axis1, "transpose"));
 }
 
 Var slice(const Var& x, long axis, std::size_t start, std::size_t end) {
@@ -81,9 +76,7 @@ Var stack(const std::vector<Var>& parts, long axis) {
   expanded.reserve(parts.size());
   for (const Var& p : parts) {
     if (p.shape() != first) throw ShapeError("stack: shapes " + to_string(first) + " and " + to_string(p.shape()) + " differ");
-    std::vector<long> shape(first.begin(), first.end());
-    shape.insert(shape.begin() + static_cast<long>(a), 1);
-    expanded.push_back(reshape(p, shape));
+    expanded.push_back(reshape(p, with_new_axis(first, a)));
   }
   return concat(expanded, static_cast<long>(a));
 }

@@ -204,12 +204,7 @@ Tensor permute(const Tensor& x, const std::vector<std::size_t>& order) {
 }
 
 Tensor transpose(const Tensor& x, long axis0, long axis1) {
-  const std::size_t a = normalize_axis(axis0, x.dim(), "transpose", x.shape());
-  const std::size_t b = normalize_axis(axis1, x.dim(), "transpose", x.shape());
-  std::vector<std::size_t> order(x.dim());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::swap(order[a], order[b]);
-  return permute(x, order);
+  return permute(x, swapped_axes(x.shape(), axis0, axis1, "transpose"));
 }
 
 namespace {
@@ -303,9 +298,7 @@ Tensor stack(const std::vector<Tensor>& parts, long axis) {
     if (p.shape() != first) {
       throw ShapeError("stack: shapes " + to_string(first) + " and " + to_string(p.shape()) + " differ");
     }
-    std::vector<long> shape(first.begin(), first.end());
-    shape.insert(shape.begin() + static_cast<long>(a), 1);
-    expanded.push_back(p.reshape(shape));
+    expanded.push_back(p.reshape(with_new_axis(first, a)));
   }
   return concat(expanded, static_cast<long>(a));
 }

@@ -59,4 +59,19 @@ std::size_t normalize_axis(long axis, std::size_t rank, const char* op, const Sh
   return static_cast<std::size_t>(axis < 0 ? axis + r : axis);
 }
 
+std::vector<std::size_t> swapped_axes(const Shape& shape, long axis0, long axis1, const char* op) {
+  const std::size_t a = normalize_axis(axis0, shape.size(), op, shape);
+  const std::size_t b = normalize_axis(axis1, shape.size(), op, shape);
+  std::vector<std::size_t> order(shape.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::swap(order[a], order[b]);
+  return order;
+}
+
+std::vector<long> with_new_axis(const Shape& shape, std::size_t axis) {
+  std::vector<long> out(shape.begin(), shape.end());
+  out.insert(out.begin() + static_cast<long>(axis), 1);
+  return out;
+}
+
 }  // namespace rnnlab

@@ -42,4 +42,12 @@ std::vector<std::size_t> broadcast_strides(const Shape& from, const Shape& to);
 // naming the op and the shape.
 std::size_t normalize_axis(long axis, std::size_t rank, const char* op, const Shape& shape);
 
+// The axis order that swaps two axes of a rank-`rank` shape (negative axes count from the end): what
+// transpose(x, axis0, axis1) passes to permute.
+std::vector<std::size_t> swapped_axes(const Shape& shape, long axis0, long axis1, const char* op);
+
+// `shape` with a new axis of size 1 inserted at `axis` (0 .. rank), as a reshape target: what stack() does to
+// every part before concatenating them.
+std::vector<long> with_new_axis(const Shape& shape, std::size_t axis);
+
 }  // namespace rnnlab
