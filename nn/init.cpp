@@ -17,4 +17,28 @@ void xavier_uniform_(Var& p, Rng& rng) {
   uniform_(p, -bound, bound, rng);
 }
 
+void orthogonal_(Var& p, Rng& rng, real gain) {
+  if (p.dim() != 2 || p.shape()[0] != p.shape()[1] || p.shape()[0] == 0) {
+    throw ShapeError("orthogonal_: needs a square 2-d weight, got shape " + to_string(p.shape()));
+  }
+  const std::size_t n = p.shape()[0];
+  Tensor q = Tensor::normal({n, n}, 0, 1, rng);
+  // Modified Gram-Schmidt over the rows: subtract from row i its projections on the rows before it, normalize.
+  for (std::size_t i = 0; i < n; ++i) {
+    real* row = q.data() + i * n;
+    for (std::size_t j = 0; j < i; ++j) {
+      const real* done = q.data() + j * n;
+      real dot = 0;
+      for (std::size_t k = 0; k < n; ++k) dot += row[k] * done[k];
+      for (std::size_t k = 0; k < n; ++k) row[k] -= dot * done[k];
+    }
+    real norm = 0;
+    for (std::size_t k = 0; k < n; ++k) norm += row[k] * row[k];
+    norm = std::sqrt(norm);
+    for (std::size_t k = 0; k < n; ++k) row[k] /= norm;
+  }
+  q *= gain;
+  p.mutable_value() = std::move(q);
+}
+
 }  // namespace rnnlab::nn::init

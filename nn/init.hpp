@@ -11,4 +11,9 @@ void constant_(Var& p, real value);
 // Glorot & Bengio 2010: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), for a 2-d weight [fan_out, fan_in].
 void xavier_uniform_(Var& p, Rng& rng);
 
+// A random orthogonal matrix times `gain` (Saxe, McClelland & Ganguli 2014), for a square 2-d weight: rows
+// from Gram-Schmidt on a Gaussian matrix. Every singular value, and every eigenvalue's modulus, equals gain,
+// so gain IS the spectral radius: the knob lesson 08 turns.
+void orthogonal_(Var& p, Rng& rng, real gain = 1);
+
 }  // namespace rnnlab::nn::init

@@ -4,7 +4,9 @@
 #include "autograd/gradcheck.hpp"
 #include "autograd/ops.hpp"
 #include "check.hpp"
+#include "nn/init.hpp"
 #include "nn/layers.hpp"
+#include "tensor/matmul.hpp"
 #include "nn/optim.hpp"
 
 using namespace rnnlab;
@@ -123,6 +125,18 @@ TEST_CASE("Linear initializes like PyTorch with U(-1/sqrt(in) .. 1/sqrt(in))") {
   // Variance of U(-a, a) is a^2 / 3.
   CHECK(mean(pow(layer.weight.value(), 2)).item() == doctest::Approx(bound * bound / 3).epsilon(0.02));
   CHECK_CONTAINS(message_of<std::invalid_argument>([&] { Linear bad(0, 3, rng); }), "Linear");
+}
+
+TEST_CASE("orthogonal_ makes rho Q with Q Q^T = I") {
+  Rng rng(12);
+  Var w(Tensor::zeros({20, 20}), true);
+  init::orthogonal_(w, rng, 1.5);
+  const Tensor gram = matmul(w.value(), w.value(), Transpose::second);  // (1.5 Q)(1.5 Q)^T = 2.25 I
+  Tensor expected({20, 20});
+  for (std::size_t i = 0; i < 20; ++i) expected.at({i, i}) = 2.25;
+  CHECK_TENSOR_CLOSE(gram, expected, 0, 1e-12);
+  Var not_square(Tensor::zeros({3, 4}), true);
+  CHECK_CONTAINS(message_of<ShapeError>([&] { init::orthogonal_(not_square, rng); }), "[3, 4]");
 }
 
 TEST_CASE("dropout scales survivors in training and is the identity in eval") {

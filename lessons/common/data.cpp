@@ -122,4 +122,45 @@ WordStream word_stream(std::size_t sentences, Rng& rng) {
   return stream;
 }
 
+namespace {
+
+// Word ids: the frame words, the countries (their index is the label), then the filler words.
+enum : std::size_t { word_i, word_grew, word_up, word_in, word_speak, word_fluent, first_country };
+constexpr std::size_t first_filler = first_country + language_count;
+
+}  // namespace
+
+const std::vector<std::string>& language_vocabulary() {
+  static const std::vector<std::string> words = {
+      "i",      "grew",   "up",    "in",     "speak",   "fluent",  "france", "germany", "spain", "italy",
+      "the",    "weather", "was",  "nice",   "and",     "we",      "went",   "to",      "school", "every",
+      "day",    "my",      "friends", "liked", "music",  "books",   "a",      "lot",     "then",  "moved",
+      "later",  "city",    "work", "there",  "many",    "years",   "ago",    "with",    "family", "often"};
+  return words;
+}
+
+LanguageBatch language_batch(std::size_t gap, std::size_t batch, Rng& rng) {
+  const std::size_t fillers = language_vocabulary().size() - first_filler;
+  LanguageBatch out;
+  out.steps = 5 + gap + 3;
+  out.batch = batch;
+  out.tokens.resize(out.steps * batch);
+  out.labels.resize(batch);
+  for (std::size_t b = 0; b < batch; ++b) {
+    const std::size_t country = rng.below(language_count);
+    out.labels[b] = country;
+    std::vector<std::size_t> words = {word_i, word_grew, word_up, word_in, first_country + country};
+    for (std::size_t g = 0; g < gap; ++g) words.push_back(first_filler + rng.below(fillers));
+    for (std::size_t w : {word_i, word_speak, word_fluent}) words.push_back(w);
+    for (std::size_t t = 0; t < out.steps; ++t) out.tokens[t * batch + b] = words[t];
+  }
+  return out;
+}
+
+std::string sentence_of(const LanguageBatch& batch, std::size_t b) {
+  std::string s;
+  for (std::size_t t = 0; t < batch.steps; ++t) s += (t ? " " : "") + language_vocabulary()[batch.tokens[t * batch.batch + b]];
+  return s;
+}
+
 }  // namespace rnnlab::lessons::data

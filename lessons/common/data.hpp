@@ -53,4 +53,18 @@ struct WordStream {
 const std::vector<std::string>& lexicon();
 WordStream word_stream(std::size_t sentences, Rng& rng);
 
+// The long-term dependency of the source notes: "i grew up in <country> ... i speak fluent <language>".
+// Each sentence is "i grew up in C", then `gap` filler words drawn at random, then "i speak fluent"; the task
+// is to name C's language at the end. Tokens are word ids into language_vocabulary(); the batch is time-major.
+struct LanguageBatch {
+  std::size_t steps = 0, batch = 0;
+  std::vector<std::size_t> tokens;  // [steps * batch]: tokens[t * batch + b] is word t of sentence b
+  std::vector<std::size_t> labels;  // the language of each sentence: 0 french, 1 german, 2 spanish, 3 italian
+};
+const std::vector<std::string>& language_vocabulary();
+inline constexpr std::size_t language_count = 4;
+LanguageBatch language_batch(std::size_t gap, std::size_t batch, Rng& rng);
+// The words of sentence b of a batch, joined by spaces.
+std::string sentence_of(const LanguageBatch& batch, std::size_t b);
+
 }  // namespace rnnlab::lessons::data

@@ -16,6 +16,12 @@ const std::vector<std::string>& palette() {
   return colors;
 }
 
+std::string format_number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
+
 std::string escape_xml(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -96,8 +102,10 @@ struct Axis {
     const int first = static_cast<int>(std::ceil(std::log10(lo) - 1e-9));
     const int last = static_cast<int>(std::floor(std::log10(hi) + 1e-9));
     const int stride = std::max(1, (last - first + 1 + 7) / 8);  // at most ~8 decades labelled
+    // Labelled decades are multiples of the stride (1e-10, 1e-20, ... rather than 1e-9, 1e-19, ...).
+    const int start = static_cast<int>(std::ceil(static_cast<double>(first) / stride)) * stride;
     std::vector<double> ticks;
-    for (int e = first; e <= last; e += stride) ticks.push_back(std::pow(10.0, e));
+    for (int e = start; e <= last; e += stride) ticks.push_back(std::pow(10.0, e));
     return ticks;
   }
 };

@@ -77,6 +77,9 @@ void save(const std::string& path, const std::string& content);
 // The palette the charts cycle through (colour-blind-friendly, after Okabe & Ito 2008).
 const std::vector<std::string>& palette();
 
+// A number as short text: "0.9", "1", "1e-05" (%g).
+std::string format_number(double v);
+
 // Escapes &, <, >, " and ' for XML and HTML text.
 std::string escape_xml(const std::string& text);
 

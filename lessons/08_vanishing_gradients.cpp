@@ -1,0 +1,405 @@
+// Lesson 08 — vanishing and exploding gradients.
+//
+// Backpropagation through time sends the error back one step at a time. From h_t = f(a_t) with
+// a_t = W x_t + U h_{t-1}, one step back multiplies it by the Jacobian
+//     dh_t / dh_{t-1} = diag(f'(a_t)) U,
+// so the error that reaches k steps back is a product of k such matrices. Hochreiter (1991, in his diploma
+// thesis) and Bengio, Simard & Frasconi (1994) showed what follows: its norm behaves like (|f'| * sigma)^k,
+// with sigma the largest singular value of U. With tanh (|f'| <= 1) it must vanish when sigma < 1; with the
+// logistic sigmoid (f' <= 1/4) whenever sigma < 4; a linear network with spectral radius above 1 explodes.
+// Exponentially: after 50 steps a factor of 0.8 per step leaves 1e-5. Pascanu, Mikolov & Bengio (2013) made
+// this precise and named the remedies (lessons 10-12).
+//
+// The consequence, in the words of the source notes: "as the sentence gets longer, the gradient converges to
+// 0". In "i grew up in france ... i speak fluent ___", the word that decides the answer is many steps back.
+// When the gap is short ("the clouds are in the ___") an RNN learns it; when it is long, the error signal
+// from the answer never reaches "france", and the network stays at chance.
+#include "lessons/08_vanishing_gradients.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "autograd/mode.hpp"
+#include "autograd/ops.hpp"
+#include "lessons/common/plot.hpp"
+#include "lessons/common/progress.hpp"
+#include "nn/init.hpp"
+#include "nn/layers.hpp"
+#include "nn/optim.hpp"
+#include "nn/recurrent.hpp"
+#include "tensor/ops.hpp"
+
+namespace rnnlab::lessons::lesson08 {
+
+const LessonInfo info = {
+    8, "08_vanishing_gradients", "Vanishing and exploding gradients",
+    "Hochreiter (1991) and Bengio, Simard & Frasconi (1994) found why recurrent networks could not learn long-range "
+    "dependencies: the error sent back through time is multiplied, step after step, by the same Jacobian, and so "
+    "shrinks or grows exponentially with the distance. Pascanu, Mikolov & Bengio (2013) gave the bounds their modern "
+    "form. This is the problem LSTM was invented to solve.",
+    "The backpropagated error shrinks exponentially with the distance it travels (or explodes); so an RNN learns "
+    "\"i grew up in france ... i speak fluent ___\" at short gaps and stays at chance at long ones."};
+
+Config config(bool quick, std::uint64_t seed) {
+  Config c;
+  c.seed = seed;
+  if (quick) {
+    c.heat_steps = 100;
+    c.gap.gaps = {2, 40};
+    c.gap.steps = 300;
+    c.gap.test_sentences = 300;
+  }
+  return c;
+}
+
+// ---- (1) ----
+
+std::vector<double> error_norm_by_lag(Activation f, double rho, const NormConfig& c, std::uint64_t seed) {
+  Rng rng(seed);
+  // Input weights N(0, 1/inputs): each unit's input term W x_t has unit variance, so the units are driven into
+  // the curved part of f, as in a working network (with tiny inputs tanh stays near its linear range).
+  const Var W(Tensor::normal({c.hidden, c.inputs}, 0, 1 / std::sqrt(static_cast<real>(c.inputs)), rng));
+  Var U(Tensor::zeros({c.hidden, c.hidden}));
+  nn::init::orthogonal_(U, rng, rho);
+  const std::size_t B = c.sequences;
+  Var h(Tensor::zeros({B, c.hidden}), /*requires_grad=*/true);  // so the whole chain of states is recorded
+  std::vector<Var> states;
+  for (std::size_t t = 0; t < c.steps; ++t) {
+    const Var x(Tensor::normal({B, c.inputs}, 0, 1, rng));
+    const Var a = linear(x, W, Var()) + linear(h, U, Var());  // a_t = W x_t + U h_{t-1}
+    h = f == Activation::tanh ? tanh(a) : f == Activation::sigmoid ? sigmoid(a) : a;
+    h.retain_grad();
+    states.push_back(h);
+  }
+  // L = sum over sequences of u_b . h_T[b], with u_b a random unit vector: dL/dh_T[b] = u_b.
+  Tensor u = Tensor::normal({B, c.hidden}, 0, 1, rng);
+  for (std::size_t b = 0; b < B; ++b) {
+    real norm = 0;
+    for (std::size_t j = 0; j < c.hidden; ++j) norm += u[b * c.hidden + j] * u[b * c.hidden + j];
+    for (std::size_t j = 0; j < c.hidden; ++j) u[b * c.hidden + j] /= std::sqrt(norm);
+  }
+  backward(h, u);
+  std::vector<double> by_lag(c.steps);
+  std::vector<double> norms(B);
+  for (std::size_t k = 0; k < c.steps; ++k) {
+    const Tensor& g = states[c.steps - 1 - k].grad();
+    for (std::size_t b = 0; b < B; ++b) {
+      real sq = 0;
+      for (std::size_t j = 0; j < c.hidden; ++j) sq += g[b * c.hidden + j] * g[b * c.hidden + j];
+      norms[b] = std::sqrt(sq);
+    }
+    std::nth_element(norms.begin(), norms.begin() + static_cast<long>(B / 2), norms.end());
+    by_lag[k] = norms[B / 2];
+  }
+  return by_lag;
+}
+
+// ---- (4) ----
+
+namespace {
+
+class TanhClassifier : public SentenceClassifier {
+ public:
+  TanhClassifier(Rng& rng, const GapConfig& c)
+      : embedding_(data::language_vocabulary().size(), c.embedding, rng), cell_(c.embedding, c.hidden, rng),
+        readout_(c.hidden, data::language_count, rng) {
+    register_module("embedding", embedding_);
+    register_module("cell", cell_);
+    register_module("readout", readout_);
+  }
+  Var logits(const data::LanguageBatch& batch, std::vector<Var>* states) override {
+    const Var words = embedding_.forward(batch.tokens, {batch.steps, batch.batch});  // [T, B, E]
+    Var h(Tensor::zeros({batch.batch, cell_.hidden_size()}));
+    for (std::size_t t = 0; t < batch.steps; ++t) {
+      h = cell_(select(words, 0, t), h);
+      if (states) {
+        h.retain_grad();
+        states->push_back(h);
+      }
+    }
+    return readout_(h);
+  }
+
+ private:
+  nn::Embedding embedding_;
+  nn::RNNCell cell_;
+  nn::Linear readout_;
+};
+
+double accuracy_of(const Tensor& logits, const std::vector<std::size_t>& labels) {
+  const Tensor predicted = argmax(logits, 1);
+  double right = 0;
+  for (std::size_t b = 0; b < labels.size(); ++b) right += static_cast<std::size_t>(predicted[b]) == labels[b];
+  return right / static_cast<double>(labels.size());
+}
+
+}  // namespace
+
+std::unique_ptr<SentenceClassifier> tanh_classifier(Rng& rng, const GapConfig& config) {
+  return std::make_unique<TanhClassifier>(rng, config);
+}
+
+std::vector<GapPoint> gap_sweep(const GapConfig& c, const ClassifierFactory& factory, const std::string& label,
+                                std::uint64_t seed) {
+  std::vector<GapPoint> points;
+  Progress progress(label, c.gaps.size() * c.seeds * c.steps);
+  std::size_t done = 0;
+  for (std::size_t gap : c.gaps) {
+    GapPoint point;
+    point.gap = gap;
+    for (std::size_t s = 0; s < c.seeds; ++s) {
+      Rng rng(seed * 1000 + s);
+      std::unique_ptr<SentenceClassifier> model = factory(rng);
+      optim::Adam adam(model->parameters(), c.learning_rate);
+      for (std::size_t step = 0; step < c.steps; ++step) {
+        const data::LanguageBatch batch = data::language_batch(gap, c.batch, rng);
+        adam.zero_grad();
+        const Var loss = cross_entropy(model->logits(batch), batch.labels);
+        backward(loss);
+        optim::clip_grad_norm(model->parameters(), c.clip);
+        adam.step();
+        progress.update(++done, loss.item());
+      }
+      NoGradGuard no_grad;
+      const data::LanguageBatch test = data::language_batch(gap, c.test_sentences, rng);
+      point.accuracy.push_back(accuracy_of(model->logits(test).value(), test.labels));
+    }
+    points.push_back(point);
+  }
+  return points;
+}
+
+// ---- the experiment ----
+
+Result experiment(const Config& c) {
+  Result r;
+  // (1) Error norms by lag.
+  for (double rho : c.rhos) {
+    r.norm_curves.emplace_back("tanh, rho = " + plot::format_number(rho), error_norm_by_lag(Activation::tanh, rho, c.norms, c.seed + 1));
+  }
+  for (double rho : {1.0, 4.0}) {
+    r.norm_curves.emplace_back("sigmoid, rho = " + plot::format_number(rho), error_norm_by_lag(Activation::sigmoid, rho, c.norms, c.seed + 2));
+  }
+  r.norm_curves.emplace_back("linear, rho = 1.1", error_norm_by_lag(Activation::linear, 1.1, c.norms, c.seed + 3));
+
+  // The straight-line fit of log10(norm) against lag for tanh, rho = 0.9: exponential decay is a line.
+  const std::vector<double>& decay = r.norm_curves[1].second;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, n = 0;
+  for (std::size_t k = 1; k < decay.size(); ++k) {
+    if (!(decay[k] > 0)) continue;
+    const double x = static_cast<double>(k), y = std::log10(decay[k]);
+    sx += x, sy += y, sxx += x * x, sxy += x * y, syy += y * y, n += 1;
+  }
+  const double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
+  r.tanh_fit_slope = cov / vx;
+  r.tanh_fit_r2 = cov * cov / (vx * vy);
+
+  // (2) ||dL/dh_t|| over training, for a tanh RNN learning the language task at one gap.
+  {
+    Rng rng(c.seed + 4);
+    std::unique_ptr<SentenceClassifier> model = tanh_classifier(rng, c.gap);
+    optim::Adam adam(model->parameters(), c.gap.learning_rate);
+    Progress progress("gradient heat map", c.heat_steps);
+    const std::size_t steps_per_sentence = 5 + c.heat_gap + 3;
+    r.heat_rows = steps_per_sentence;
+    std::vector<std::vector<double>> columns;
+    for (std::size_t step = 0; step < c.heat_steps; ++step) {
+      const data::LanguageBatch batch = data::language_batch(c.heat_gap, c.gap.batch, rng);
+      adam.zero_grad();
+      std::vector<Var> states;
+      const Var logits = model->logits(batch, &states);
+      const Var loss = cross_entropy(logits, batch.labels);
+      backward(loss);
+      if (step % c.heat_every == 0) {
+        std::vector<double> column;
+        for (const Var& h : states) {
+          const Tensor& g = h.grad();
+          double total = 0;
+          for (std::size_t b = 0; b < batch.batch; ++b) {
+            double sq = 0;
+            for (std::size_t j = 0; j < c.gap.hidden; ++j) sq += g[b * c.gap.hidden + j] * g[b * c.gap.hidden + j];
+            total += std::sqrt(sq);
+          }
+          column.push_back(total / static_cast<double>(batch.batch));
+        }
+        columns.push_back(column);
+        r.heat_accuracy.push_back(accuracy_of(logits.value(), batch.labels));
+      }
+      optim::clip_grad_norm(model->parameters(), c.gap.clip);
+      adam.step();
+      progress.update(step + 1, loss.item());
+    }
+    r.heat_cols = columns.size();
+    r.heat.assign(r.heat_rows * r.heat_cols, 0);
+    for (std::size_t col = 0; col < r.heat_cols; ++col)
+      for (std::size_t t = 0; t < r.heat_rows; ++t) r.heat[t * r.heat_cols + col] = columns[col][t];
+  }
+
+  // (3) The derivatives, by autograd itself: d/dx sum(f(x)) = f'(x) elementwise.
+  {
+    const Tensor grid = Tensor::arange(-6, 6.0001, 0.05);
+    Var x1(grid, true), x2(grid, true);
+    backward(sum(tanh(x1)));
+    backward(sum(sigmoid(x2)));
+    r.derivative_x.assign(grid.values().begin(), grid.values().end());
+    r.tanh_derivative.assign(x1.grad().values().begin(), x1.grad().values().end());
+    r.sigmoid_derivative.assign(x2.grad().values().begin(), x2.grad().values().end());
+  }
+
+  // (4) The gap sweep.
+  r.gaps = gap_sweep(c.gap, [&](Rng& rng) { return tanh_classifier(rng, c.gap); }, "tanh RNN, gap sweep", c.seed + 5);
+  return r;
+}
+
+namespace {
+
+const std::vector<double>& curve(const Result& r, const std::string& name) {
+  for (const auto& [n, values] : r.norm_curves) {
+    if (n == name) return values;
+  }
+  static const std::vector<double> none;
+  return none;
+}
+
+}  // namespace
+
+std::vector<Claim> claims(const Result& r, const Config& c) {
+  std::vector<Claim> out;
+  double worst = 0;
+  for (const char* name : {"tanh, rho = 0.5", "tanh, rho = 0.9", "tanh, rho = 1"}) worst = std::max(worst, curve(r, name)[50]);
+  out.push_back({"tanh, rho <= 1: largest median error norm 50 steps back", worst, "< 1e-5", worst < 1e-5});
+  const double explode = curve(r, "linear, rho = 1.1")[50];
+  out.push_back({"linear, rho = 1.1: median error norm 50 steps back", explode, "> 1e2", explode > 1e2});
+  out.push_back({"tanh, rho = 0.9: R^2 of a straight line through log10(norm) against lag", r.tanh_fit_r2, "> 0.95",
+                 r.tanh_fit_r2 > 0.95});
+  const double tanh_max = *std::max_element(r.tanh_derivative.begin(), r.tanh_derivative.end());
+  const double sigmoid_max = *std::max_element(r.sigmoid_derivative.begin(), r.sigmoid_derivative.end());
+  out.push_back({"the largest derivative of tanh (autograd, on a grid through 0)", tanh_max, "= 1", std::abs(tanh_max - 1) < 1e-12});
+  out.push_back({"the largest derivative of the sigmoid", sigmoid_max, "= 0.25", std::abs(sigmoid_max - 0.25) < 1e-12});
+  const GapPoint& shortest = r.gaps.front();
+  const GapPoint& longest = r.gaps.back();
+  const double chance = 1.0 / data::language_count;
+  const double worst_short = *std::min_element(shortest.accuracy.begin(), shortest.accuracy.end());
+  const double best_long = *std::max_element(longest.accuracy.begin(), longest.accuracy.end());
+  out.push_back({"gap " + std::to_string(shortest.gap) + ": lowest test accuracy over " + std::to_string(c.gap.seeds) + " seeds",
+                 worst_short, ">= 0.95", worst_short >= 0.95});
+  out.push_back({"gap " + std::to_string(longest.gap) + ": highest test accuracy over " + std::to_string(c.gap.seeds) +
+                     " seeds (chance is 0.25)",
+                 best_long, "<= chance + 0.1", best_long <= chance + 0.1});
+  return out;
+}
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("(1) A recurrent layer h_t = f(W x_t + U h_{t-1}) with " + std::to_string(c.norms.hidden) +
+             " units, U = rho Q for a random orthogonal Q (so every singular value of U is rho), inputs N(0, 1) through "
+             "weights that give each unit an input of unit variance, " +
+             std::to_string(c.norms.sequences) + " sequences of " + std::to_string(c.norms.steps) +
+             " steps. We backpropagate from the last state and read, through retain_grad() on every h_t, how large the "
+             "error is k steps back.");
+  const Result r = experiment(c);
+
+  plot::LineChart norms;
+  norms.title = "The error sent back through time: median ||dL/dh_(T-k)||";
+  norms.x_label = "k: steps back from the loss";
+  norms.y_label = "norm of the backpropagated error (log scale)";
+  norms.log_y = true;
+  for (const auto& [name, values] : r.norm_curves) {
+    plot::Series s{name, {}, {}, "", false, name.starts_with("sigmoid")};
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      s.x.push_back(static_cast<double>(k));
+      s.y.push_back(values[k]);
+    }
+    norms.series.push_back(s);
+  }
+  norms.reference_lines = {{1e-5, "1e-5"}, {1, "1"}};
+  report.plot("error_norm_by_lag.svg", norms.svg(900, 520),
+              "Every tanh and sigmoid line falls as a straight line on the log scale: exponential decay, faster for smaller "
+              "rho and for the sigmoid, whose slope is at most 1/4. The linear network with rho = 1.1 explodes instead.",
+              norms.text(64, 14));
+  for (const auto& [name, values] : r.norm_curves) {
+    report.figure(name + ": median norm 50 steps back", values[50]);
+  }
+  report.figure("tanh, rho = 0.9: slope of log10(norm) per step", r.tanh_fit_slope);
+  report.say("Even rho = 1.5 does not rescue the tanh network: the larger U drives the units into saturation, where "
+             "tanh' is small, and the product still shrinks. Only the linear network, with no derivative to shrink it, "
+             "explodes: by 1.1 per step, 1.1^50 = 117 after 50 steps.");
+  report.figure("tanh, rho = 0.9: R^2 of the straight-line fit", r.tanh_fit_r2);
+
+  plot::LineChart derivatives;
+  derivatives.title = "The derivatives that multiply the error at every step";
+  derivatives.x_label = "a (the unit's input)";
+  derivatives.y_label = "f'(a)";
+  derivatives.series = {{"tanh'(a) = 1 - tanh(a)^2", r.derivative_x, r.tanh_derivative, "", false, false},
+                        {"sigmoid'(a) = s(a) (1 - s(a))", r.derivative_x, r.sigmoid_derivative, "", false, false}};
+  derivatives.reference_lines = {{1, "1: the most tanh can pass on"}, {0.25, "1/4: the most the sigmoid can"}};
+  derivatives.y_min = 0;
+  derivatives.y_max = 1.1;
+  report.plot("derivatives.svg", derivatives.svg(),
+              "Computed by autograd. tanh' never exceeds 1 and the sigmoid's never exceeds 1/4: each step back can only "
+              "keep or shrink the error unless U amplifies it.");
+
+  report.say("(2) The same decay, inside a network that is learning: a tanh RNN trained on the language task with " +
+             std::to_string(c.heat_gap) + " filler words between the country and the answer. Every " +
+             std::to_string(c.heat_every) + " steps we record how large the error is at each position of the sentence.");
+  plot::HeatMap heat;
+  heat.title = "||dL/dh_t|| during training (gap " + std::to_string(c.heat_gap) + ")";
+  heat.x_label = "training step";
+  heat.y_label = "position t in the sentence (the answer is read at the top)";
+  heat.value_label = "mean ||dL/dh_t|| (log)";
+  heat.rows = r.heat_rows;
+  heat.cols = r.heat_cols;
+  heat.values = r.heat;
+  heat.log_scale = true;
+  heat.x_first = 0;
+  heat.x_last = static_cast<double>((r.heat_cols - 1) * c.heat_every);
+  heat.y_first = 0;
+  heat.y_last = static_cast<double>(r.heat_rows - 1);
+  report.plot("gradient_heatmap.svg", heat.svg(860, 480),
+              "At every point of training the error is largest where the answer is read (top) and fades towards the "
+              "start of the sentence (position 4 holds the country), several orders of magnitude below.");
+
+  report.say("(4) The task of the source notes. Sentences \"i grew up in <country>\", then g random filler words, then "
+             "\"i speak fluent\"; the network must name the language. Word embedding " + std::to_string(c.gap.embedding) +
+             ", tanh RNN with " + std::to_string(c.gap.hidden) + " units, Adam 0.01, gradients clipped at norm 1, batches of " +
+             std::to_string(c.gap.batch) + ", " + std::to_string(c.gap.steps) + " steps; one model per gap and seed.");
+  plot::LineChart gaps;
+  gaps.title = "\"i grew up in france ... i speak fluent ___\": accuracy against the gap";
+  gaps.x_label = "g: filler words between the country and the question";
+  gaps.y_label = "test accuracy";
+  gaps.y_min = 0;
+  gaps.y_max = 1.02;
+  plot::Series mean_line{"tanh RNN (mean of seeds)", {}, {}, plot::palette()[0], true, false};
+  for (std::size_t s = 0; s < c.gap.seeds; ++s) {
+    plot::Series seed_line{"", {}, {}, "#9bbfd9", false, true};
+    for (const GapPoint& p : r.gaps) {
+      seed_line.x.push_back(static_cast<double>(p.gap));
+      seed_line.y.push_back(p.accuracy[s]);
+    }
+    gaps.series.push_back(seed_line);
+  }
+  for (const GapPoint& p : r.gaps) {
+    double m = 0;
+    for (double a : p.accuracy) m += a;
+    mean_line.x.push_back(static_cast<double>(p.gap));
+    mean_line.y.push_back(m / static_cast<double>(p.accuracy.size()));
+    report.figure("gap " + std::to_string(p.gap) + ": mean test accuracy", mean_line.y.back());
+  }
+  gaps.series.push_back(mean_line);
+  gaps.reference_lines = {{0.25, "chance: 1/4"}};
+  report.plot("accuracy_by_gap.svg", gaps.svg(), "\"The clouds are in the ___\" is easy; \"I grew up in France ... I speak "
+              "fluent ___\" is not. (Thin dashed lines: single seeds.)", gaps.text(56, 10));
+  Rng example_rng(c.seed);
+  report.block("  for example, at gap 5:  " + data::sentence_of(data::language_batch(5, 1, example_rng), 0) + " -> ?");
+
+  report.say("Nothing is wrong with the network's capacity: a tanh RNN can hold a word for 40 steps. What fails is "
+             "learning. The only signal that could teach it to keep \"france\" arrives through a product of 40 Jacobians, "
+             "each shrinking it, and is drowned by the signals from nearby words. Gradient clipping (lesson 10) tames the "
+             "opposite, exploding case; for the vanishing case the cure is an architecture whose error path does not "
+             "shrink: the LSTM's constant error carousel (lesson 11).");
+  report.claims(claims(r, c));
+  return report.finish();
+}
+
+}  // namespace rnnlab::lessons::lesson08
