@@ -70,6 +70,13 @@ std::string tick_label(double v) {
   return buffer;
 }
 
+// A bar's value: three significant digits at most.
+std::string format_short(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", v);
+  return buffer;
+}
+
 // "Nice" ticks covering [lo, hi]: steps of 1, 2 or 5 times a power of ten, about `target` of them.
 std::vector<double> nice_ticks(double lo, double hi, int target = 6) {
   if (!(hi > lo)) return {lo};
@@ -392,7 +399,7 @@ std::string BarChart::svg(int width, int height) const {
            num(std::abs(base - top)) + "\" fill=\"" + color + "\"><title>" + escape_xml(series[k].name) + " " +
            tick_label(v) + "</title></rect>\n";
       s += "<text x=\"" + num(x0 + bar * 0.46) + "\" y=\"" + num(std::min(top, base) - 4) +
-           "\" text-anchor=\"middle\" font-size=\"10\" " + halo + ">" + tick_label(v) + "</text>\n";
+           "\" text-anchor=\"middle\" font-size=\"10\" " + halo + ">" + format_short(v) + "</text>\n";
     }
   }
   for (std::size_t c = 0; c < categories.size(); ++c) {

@@ -1,0 +1,18 @@
+#include "check.hpp"
+#include "lessons/09_latch.hpp"
+
+using namespace rnnlab::lessons;
+
+TEST_SUITE("lesson 09") {
+
+TEST_CASE("lesson 09: every claim holds in the quick configuration") {
+  const auto config = lesson09::config(true, 0);
+  const auto result = lesson09::experiment(config);
+  REQUIRE(result.success.size() == config.lengths.size());
+  for (const Claim& c : lesson09::claims(result, config)) {
+    INFO(c.text << ": measured " << c.measured << ", criterion " << c.criterion);
+    CHECK(c.passed);
+  }
+}
+
+}  // TEST_SUITE
