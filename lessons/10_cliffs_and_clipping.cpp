@@ -1,0 +1,237 @@
+// Lesson 10 — cliffs and gradient clipping (Pascanu, Mikolov & Bengio 2013, "On the difficulty of training
+// recurrent neural networks", Fig. 6 and Algorithm 1).
+//
+// Lesson 08 showed the error shrinking as it travels back. The opposite happens too: where the Jacobians
+// amplify, the gradient explodes. Pascanu et al. picture it with the smallest recurrent model,
+//     x_t = w sigmoid(x_{t-1}) + b,   x_0 = 0.5,   50 steps,   E = (sigmoid(x_50) - 0.7)^2.
+// Over the (w, b) plane the error surface is mostly flat, with a sharp wall where the 50-step dynamics flip from
+// one fixed point to another: a cliff. On the cliff the gradient is enormous, and one plain gradient step
+// throws the parameters far away, undoing all progress. Their remedy, Algorithm 1: if the gradient's norm
+// exceeds a threshold, rescale it to the threshold. The direction is kept; only the step is bounded.
+// (nn/optim.hpp's clip_grad_norm does exactly that.)
+#include "lessons/10_cliffs_and_clipping.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "autograd/ops.hpp"
+#include "lessons/common/plot.hpp"
+#include "lessons/common/progress.hpp"
+
+namespace rnnlab::lessons::lesson10 {
+
+const LessonInfo info = {
+    10, "10_cliffs_and_clipping", "Cliffs and gradient clipping",
+    "Pascanu, Mikolov & Bengio (2013) showed what exploding gradients look like: cliffs in the error surface, where "
+    "the gradient is thousands of times larger than elsewhere and one gradient step flings the parameters away. Their "
+    "fix is a single line: rescale the gradient when its norm is too large.",
+    "The error surface of a one-unit recurrent net over 50 steps has a cliff; plain gradient descent jumps off it, "
+    "gradient descent with norm clipping does not."};
+
+Config config(bool quick, std::uint64_t seed) {
+  Config c;
+  c.seed = seed;
+  if (quick) {
+    c.grid = 201;
+    c.starts = 100;
+  }
+  return c;
+}
+
+Surface evaluate(const std::vector<double>& w_values, const std::vector<double>& b_values) {
+  const std::size_t n = w_values.size();
+  // Every (w, b) pair is an independent copy of the model, so all of them run as one batch of vectors; the
+  // gradient of the summed error with respect to w[i] is then dE_i/dw_i.
+  Var w(Tensor::from({n}, w_values), true), b(Tensor::from({n}, b_values), true);
+  Var x(Tensor::full({n}, 0.5));
+  for (int t = 0; t < 50; ++t) x = w * sigmoid(x) + b;
+  const Var error = pow(sigmoid(x) - 0.7, 2);
+  backward(sum(error));
+  Surface s;
+  s.error.assign(error.value().values().begin(), error.value().values().end());
+  s.grad_w.assign(w.grad().values().begin(), w.grad().values().end());
+  s.grad_b.assign(b.grad().values().begin(), b.grad().values().end());
+  return s;
+}
+
+namespace {
+
+std::vector<Run> descend(const std::vector<double>& w0, const std::vector<double>& b0, const Config& c, bool clip,
+                         Progress& progress, std::size_t& done) {
+  std::vector<Run> runs(w0.size());
+  std::vector<double> w = w0, b = b0;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i].w.push_back(w[i]);
+    runs[i].b.push_back(b[i]);
+  }
+  for (std::size_t step = 0; step < c.steps; ++step) {
+    const Surface s = evaluate(w, b);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      double gw = s.grad_w[i], gb = s.grad_b[i];
+      const double norm = std::hypot(gw, gb);
+      if (clip && norm > c.clip) {  // Algorithm 1: g <- (threshold / ||g||) g
+        gw *= c.clip / norm;
+        gb *= c.clip / norm;
+      }
+      w[i] -= c.learning_rate * gw;
+      b[i] -= c.learning_rate * gb;
+      runs[i].step_sizes.push_back(c.learning_rate * std::hypot(gw, gb));
+      runs[i].w.push_back(w[i]);
+      runs[i].b.push_back(b[i]);
+    }
+    progress.update(++done, 0);
+  }
+  const Surface last = evaluate(w, b);
+  for (std::size_t i = 0; i < runs.size(); ++i) runs[i].final_error = last.error[i];
+  return runs;
+}
+
+double share_solved(const std::vector<Run>& runs) {
+  double solved = 0;
+  for (const Run& r : runs) solved += r.final_error < 0.01;
+  return solved / static_cast<double>(runs.size());
+}
+
+}  // namespace
+
+Result experiment(const Config& c) {
+  Result r;
+  // (a) The surface on a grid: row = b, column = w.
+  std::vector<double> ws, bs;
+  for (std::size_t i = 0; i < c.grid; ++i) {
+    for (std::size_t j = 0; j < c.grid; ++j) {
+      ws.push_back(c.w_low + (c.w_high - c.w_low) * static_cast<double>(j) / static_cast<double>(c.grid - 1));
+      bs.push_back(c.b_low + (c.b_high - c.b_low) * static_cast<double>(i) / static_cast<double>(c.grid - 1));
+    }
+  }
+  const Surface grid = evaluate(ws, bs);
+  r.grid_error = grid.error;
+  for (std::size_t i = 0; i < ws.size(); ++i) r.grid_gradient_norm.push_back(std::hypot(grid.grad_w[i], grid.grad_b[i]));
+  std::vector<double> sorted = r.grid_gradient_norm;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+  r.max_over_median_gradient =
+      *std::max_element(r.grid_gradient_norm.begin(), r.grid_gradient_norm.end()) / sorted[sorted.size() / 2];
+  const Surface cliff = evaluate({5, 5}, {-2.75, -2.5});
+  r.cliff_drop = cliff.error[0] - cliff.error[1];
+
+  // (b) Gradient descent from random starts, without and with clipping.
+  Rng rng(c.seed);
+  std::vector<double> w0(c.starts), b0(c.starts);
+  for (std::size_t i = 0; i < c.starts; ++i) {
+    w0[i] = rng.uniform(2, 8);
+    b0[i] = rng.uniform(-5, 0);
+  }
+  Progress progress("gradient descent", 2 * c.steps);
+  std::size_t done = 0;
+  r.plain = descend(w0, b0, c, false, progress, done);
+  r.clipped = descend(w0, b0, c, true, progress, done);
+  return r;
+}
+
+std::vector<Claim> claims(const Result& r, const Config& c) {
+  double longest_clipped = 0;
+  for (const Run& run : r.clipped) longest_clipped = std::max(longest_clipped, *std::max_element(run.step_sizes.begin(), run.step_sizes.end()));
+  double jumped = 0;
+  for (const Run& run : r.plain) jumped += *std::max_element(run.step_sizes.begin(), run.step_sizes.end()) > 2;
+  jumped /= static_cast<double>(r.plain.size());
+  const double solved_plain = share_solved(r.plain), solved_clipped = share_solved(r.clipped);
+  return {
+      {"largest / median gradient norm on the grid", r.max_over_median_gradient, "> 1e3", r.max_over_median_gradient > 1e3},
+      {"the cliff: E(w = 5, b = -2.75) - E(w = 5, b = -2.5)", r.cliff_drop, "> 0.3", r.cliff_drop > 0.3},
+      {"clipped runs: the longest step taken", longest_clipped, "<= lr * threshold = 0.5",
+       longest_clipped <= c.learning_rate * c.clip + 1e-12},
+      {"plain runs: share that take a step longer than 2", jumped, ">= 0.1", jumped >= 0.1},
+      {"share of runs ending with E < 0.01: clipped minus plain", solved_clipped - solved_plain, ">= 0",
+       solved_clipped >= solved_plain},
+  };
+}
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("The model: x_t = w sigmoid(x_{t-1}) + b from x_0 = 0.5, for 50 steps; error E = (sigmoid(x_50) - 0.7)^2. "
+             "(a) E and its gradient on a " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
+             " grid of w in [0, 10] and b in [-8, 2], all points in one batch through autograd. (b) " +
+             std::to_string(c.starts) + " random starts (w in [2, 8], b in [-5, 0]), " + std::to_string(c.steps) +
+             " steps of gradient descent with learning rate 0.5, once plain and once with the gradient's norm clipped at 1.");
+  const Result r = experiment(c);
+
+  auto heat_of = [&](const std::vector<double>& values, const std::string& title, const std::string& label, bool log) {
+    plot::HeatMap h;
+    h.title = title;
+    h.x_label = "w";
+    h.y_label = "b";
+    h.value_label = label;
+    h.rows = c.grid;
+    h.cols = c.grid;
+    h.values = values;
+    h.log_scale = log;
+    h.x_first = c.w_low;
+    h.x_last = c.w_high;
+    h.y_first = c.b_low;
+    h.y_last = c.b_high;
+    return h;
+  };
+  plot::HeatMap surface = heat_of(r.grid_error, "The error surface, with gradient descent paths", "E", false);
+  // Paths from three starts where plain descent jumps off the cliff and one where it does not: plain (black,
+  // dashed) and clipped (red) from the same start. A jump leaves the picture; the line shows where it went.
+  std::vector<std::size_t> shown;
+  for (std::size_t i = 0; i < r.plain.size() && shown.size() < 3; ++i) {
+    if (*std::max_element(r.plain[i].step_sizes.begin(), r.plain[i].step_sizes.end()) > 2) shown.push_back(i);
+  }
+  for (std::size_t i = 0; i < r.plain.size() && shown.size() < 4; ++i) {
+    if (*std::max_element(r.plain[i].step_sizes.begin(), r.plain[i].step_sizes.end()) < 0.5) shown.push_back(i);
+  }
+  for (std::size_t i : shown) {
+    surface.paths.push_back({"", r.plain[i].w, r.plain[i].b, "#000000", true, true});
+    surface.paths.push_back({"", r.clipped[i].w, r.clipped[i].b, "#ff3030", true, false});
+  }
+  report.plot("error_surface.svg", surface.svg(820, 600),
+              "E over (w, b): two plateaus separated by a sharp wall, the cliff. Descent paths from four starts: plain "
+              "gradient descent (black, dashed), which leaps off the cliff from three of them, and with clipping (red), "
+              "which walks along it.");
+  report.plot("gradient_norm.svg", heat_of(r.grid_gradient_norm, "||grad E|| over the same plane", "||grad E|| (log)", true).svg(820, 600),
+              "The gradient is tiny on the plateaus and thousands of times larger along the cliff.");
+  report.figure("largest / median gradient norm on the grid", r.max_over_median_gradient);
+  report.figure("E(5, -2.75) - E(5, -2.5)", r.cliff_drop);
+
+  // Step sizes, binned by decade.
+  const std::vector<double> edges = {-1, 0.01, 0.1, 0.5, 2, 10, 1e300};
+  const std::vector<std::string> names = {"<= 0.01", "0.01-0.1", "0.1-0.5", "0.5-2", "2-10", "> 10"};
+  auto histogram = [&](const std::vector<Run>& runs) {
+    std::vector<double> counts(names.size(), 0);
+    double total = 0;
+    for (const Run& run : runs) {
+      for (double s : run.step_sizes) {
+        for (std::size_t k = 0; k < names.size(); ++k) {
+          // Bins are (low, high]; a clipped step of length 0.5 (up to rounding) belongs to "0.1-0.5".
+          if (s > edges[k] * (1 + 1e-9) && s <= edges[k + 1] * (1 + 1e-9)) counts[k] += 1;
+        }
+        total += 1;
+      }
+    }
+    for (double& v : counts) v /= total;
+    return counts;
+  };
+  plot::BarChart steps;
+  steps.title = "How far each gradient step moves the parameters";
+  steps.y_label = "fraction of all steps (log scale)";
+  steps.categories = names;
+  steps.series = {{"plain gradient descent", histogram(r.plain), ""}, {"with norm clipping at 1", histogram(r.clipped), ""}};
+  steps.log_y = true;
+  report.plot("step_sizes.svg", steps.svg(), "Clipping cuts off the long jumps: no clipped step exceeds 0.5.", steps.text(30));
+  double solved_plain = 0, solved_clipped = 0;
+  for (const Run& run : r.plain) solved_plain += run.final_error < 0.01;
+  for (const Run& run : r.clipped) solved_clipped += run.final_error < 0.01;
+  report.figure("plain: share of runs ending with E < 0.01", solved_plain / static_cast<double>(r.plain.size()));
+  report.figure("clipped: share of runs ending with E < 0.01", solved_clipped / static_cast<double>(r.clipped.size()));
+  report.say("Near the cliff the gradient points the right way but is far too large: a plain step of learning rate "
+             "times thousands lands the parameters on another plateau, often a worse one, where the gradient is tiny "
+             "and learning stalls. Clipping keeps the direction and bounds the length, so a run can walk down the "
+             "cliff instead of jumping off it. It cures the exploding half of lesson 08's problem; the vanishing half "
+             "needs a different architecture.");
+  report.claims(claims(r, c));
+  return report.finish();
+}
+
+}  // namespace rnnlab::lessons::lesson10
