@@ -61,66 +61,87 @@ Var unroll(RNNCell& cell, const Var& x, Var h, std::size_t truncate_every) {
   return stack(states, 0);
 }
 
-// ---- RNN ----
+// ---- the shared machinery ----
 
-RNN::RNN(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOptions options, Nonlinearity nonlinearity)
-    : input_(input_size), hidden_(hidden_size), options_(options), nonlinearity_(nonlinearity) {
-  require_positive(input_size, "input_size", "RNN");
-  require_positive(hidden_size, "hidden_size", "RNN");
-  require_positive(options.num_layers, "num_layers", "RNN");
+RecurrentLayers::RecurrentLayers(const char* name, std::size_t gates, std::size_t input_size, std::size_t hidden_size,
+                                 Rng& rng, RecurrentOptions options)
+    : name_(name), input_(input_size), hidden_(hidden_size), options_(options) {
+  require_positive(input_size, "input_size", name);
+  require_positive(hidden_size, "hidden_size", name);
+  require_positive(options.num_layers, "num_layers", name);
   const real bound = 1 / std::sqrt(static_cast<real>(hidden_size));
-  const std::size_t directions = num_directions();
+  const std::size_t directions = num_directions(), rows = gates * hidden_size;
   for (std::size_t layer = 0; layer < options.num_layers; ++layer) {
     const std::size_t in = layer == 0 ? input_size : directions * hidden_size;
     for (std::size_t d = 0; d < directions; ++d) {
       const std::string suffix = "_l" + std::to_string(layer) + (d == 1 ? "_reverse" : "");
       Weights w;
-      w.weight_ih = register_parameter("weight_ih" + suffix, uniform_parameter({hidden_size, in}, bound, rng));
-      w.weight_hh = register_parameter("weight_hh" + suffix, uniform_parameter({hidden_size, hidden_size}, bound, rng));
+      w.weight_ih = register_parameter("weight_ih" + suffix, uniform_parameter({rows, in}, bound, rng));
+      w.weight_hh = register_parameter("weight_hh" + suffix, uniform_parameter({rows, hidden_size}, bound, rng));
       if (options.bias) {
-        w.bias_ih = register_parameter("bias_ih" + suffix, uniform_parameter({hidden_size}, bound, rng));
-        w.bias_hh = register_parameter("bias_hh" + suffix, uniform_parameter({hidden_size}, bound, rng));
+        w.bias_ih = register_parameter("bias_ih" + suffix, uniform_parameter({rows}, bound, rng));
+        w.bias_hh = register_parameter("bias_hh" + suffix, uniform_parameter({rows}, bound, rng));
       }
       weights_.push_back(w);
     }
   }
 }
 
-const RNN::Weights& RNN::weights(std::size_t layer, std::size_t direction) const {
+const RecurrentLayers::Weights& RecurrentLayers::weights(std::size_t layer, std::size_t direction) const {
   if (layer >= options_.num_layers || direction >= num_directions()) {
-    throw std::out_of_range("RNN::weights: no layer " + std::to_string(layer) + " direction " + std::to_string(direction));
+    throw std::out_of_range(std::string(name_) + "::weights: no layer " + std::to_string(layer) + " direction " +
+                            std::to_string(direction));
   }
   return weights_[layer * num_directions() + direction];
 }
 
-RNNResult RNN::forward(const Var& x, const Var& h0) {
-  check_sequence(x, input_, "RNN");
+RecurrentLayers::Sequence RecurrentLayers::run(const Var& x, const Var& h0, const Var& c0, bool with_cell,
+                                               const Step& step) const {
+  check_sequence(x, input_, name_);
   const std::size_t steps = x.shape()[0], batch = x.shape()[1], directions = num_directions();
   const Shape state_shape{options_.num_layers * directions, batch, hidden_};
-  if (h0 && h0.shape() != state_shape) {
-    throw ShapeError("RNN: h0 of shape " + to_string(h0.shape()) + " should be " + to_string(state_shape));
+  for (const auto& [given, what] : {std::pair{h0, "h0"}, std::pair{c0, "c0"}}) {
+    if (given && given.shape() != state_shape) {
+      throw ShapeError(std::string(name_) + ": " + what + " of shape " + to_string(given.shape()) + " should be " +
+                       to_string(state_shape));
+    }
   }
   Var input = x;
-  std::vector<Var> finals;
+  std::vector<Var> final_h, final_c;
   for (std::size_t layer = 0; layer < options_.num_layers; ++layer) {
     std::vector<Var> direction_outputs;
     for (std::size_t d = 0; d < directions; ++d) {
-      const Weights& w = weights_[layer * directions + d];
-      // The input half of every step at once, one big product: [T, B, in] -> [T, B, H] (as PyTorch does).
+      const std::size_t index = layer * directions + d;
+      const Weights& w = weights_[index];
+      // The input half of every step at once, one big product: [T, B, in] -> [T, B, G*H] (as PyTorch does).
       const Var projected = linear(input, w.weight_ih, w.bias_ih);
-      Var h = h0 ? select(h0, 0, layer * directions + d) : Var(Tensor::zeros({batch, hidden_}));
+      const Var zeros(Tensor::zeros({batch, hidden_}));
+      RecurrentState state{h0 ? select(h0, 0, index) : zeros, with_cell ? (c0 ? select(c0, 0, index) : zeros) : Var()};
       std::vector<Var> states(steps);
       for (std::size_t i = 0; i < steps; ++i) {
         const std::size_t t = d == 0 ? i : steps - 1 - i;  // the reverse direction reads from the end
-        h = activate(select(projected, 0, t) + linear(h, w.weight_hh, w.bias_hh), nonlinearity_);
-        states[t] = h;
+        state = step(select(projected, 0, t), state, w);
+        states[t] = state.h;
       }
-      finals.push_back(h);
+      final_h.push_back(state.h);
+      if (with_cell) final_c.push_back(state.c);
       direction_outputs.push_back(stack(states, 0));
     }
     input = directions == 1 ? direction_outputs[0] : concat(direction_outputs, 2);
   }
-  return {input, stack(finals, 0)};
+  return {input, stack(final_h, 0), with_cell ? stack(final_c, 0) : Var()};
+}
+
+// ---- RNN ----
+
+RNN::RNN(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOptions options, Nonlinearity nonlinearity)
+    : RecurrentLayers("RNN", 1, input_size, hidden_size, rng, options), nonlinearity_(nonlinearity) {}
+
+RNNResult RNN::forward(const Var& x, const Var& h0) const {
+  const Sequence s = run(x, h0, Var(), false, [this](const Var& xp, const RecurrentState& state, const Weights& w) {
+    return RecurrentState{activate(xp + linear(state.h, w.weight_hh, w.bias_hh), nonlinearity_), Var()};
+  });
+  return {s.output, s.h_n};
 }
 
 // ---- TDNN ----

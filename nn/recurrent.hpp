@@ -22,6 +22,7 @@
 // backward() runs through it. Truncated BPTT is detach(): see unroll().
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,31 +59,58 @@ class RNNCell : public Module {
 // k = 1 is Elman's original training, where the context units are a copy with no gradient through them).
 Var unroll(RNNCell& cell, const Var& x, Var h, std::size_t truncate_every = 0);
 
+// ---- the machinery RNN, LSTM and GRU share ----
+
+// One step's state: h for RNN and GRU, (h, c) for LSTM.
+struct RecurrentState {
+  Var h, c;
+};
+
+// Parameters for every layer and direction, with G gate blocks stacked in each matrix ([G*H, in], [G*H, H],
+// [G*H], [G*H]), named and registered exactly as PyTorch does; and the loop over layers, directions and time.
+// The cell's step is the only thing RNN, LSTM and GRU do differently.
+class RecurrentLayers : public Module {
+ public:
+  struct Weights {
+    Var weight_ih, weight_hh, bias_ih, bias_hh;
+  };
+  const Weights& weights(std::size_t layer, std::size_t direction = 0) const;
+  std::size_t input_size() const { return input_; }
+  std::size_t hidden_size() const { return hidden_; }
+  std::size_t num_layers() const { return options_.num_layers; }
+  std::size_t num_directions() const { return options_.bidirectional ? 2 : 1; }
+
+ protected:
+  // x_projected = x_t W_ih^T + b_ih for one step ([B, G*H]); returns the next state.
+  using Step = std::function<RecurrentState(const Var& x_projected, const RecurrentState& state, const Weights& w)>;
+  struct Sequence {
+    Var output, h_n, c_n;
+  };
+  RecurrentLayers(const char* name, std::size_t gates, std::size_t input_size, std::size_t hidden_size, Rng& rng,
+                  RecurrentOptions options);
+  // x [T, B, in]; h0 and c0 [D * num_layers, B, H] or empty (zeros). `with_cell` runs and returns c (LSTM).
+  Sequence run(const Var& x, const Var& h0, const Var& c0, bool with_cell, const Step& step) const;
+
+  const char* name_;
+  std::size_t input_, hidden_;
+  RecurrentOptions options_;
+  std::vector<Weights> weights_;  // index layer * D + direction
+};
+
 struct RNNResult {
   Var output;  // [T, B, D * H]
   Var h_n;     // [D * num_layers, B, H]
 };
 
-class RNN : public Module {
+class RNN : public RecurrentLayers {
  public:
   RNN(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOptions options = {},
       Nonlinearity nonlinearity = Nonlinearity::tanh);
-  RNNResult forward(const Var& x, const Var& h0 = Var());
-  RNNResult operator()(const Var& x, const Var& h0 = Var()) { return forward(x, h0); }
-
-  std::size_t hidden_size() const { return hidden_; }
-  std::size_t num_directions() const { return options_.bidirectional ? 2 : 1; }
-  // The four parameters of one layer and direction (direction 1 = reverse).
-  struct Weights {
-    Var weight_ih, weight_hh, bias_ih, bias_hh;
-  };
-  const Weights& weights(std::size_t layer, std::size_t direction = 0) const;
+  RNNResult forward(const Var& x, const Var& h0 = Var()) const;
+  RNNResult operator()(const Var& x, const Var& h0 = Var()) const { return forward(x, h0); }
 
  private:
-  std::size_t input_, hidden_;
-  RecurrentOptions options_;
   Nonlinearity nonlinearity_;
-  std::vector<Weights> weights_;  // index layer * D + direction
 };
 
 // A time-delay layer (Waibel, Hanazawa, Hinton, Shikano & Lang 1989): the same weights applied to every window

@@ -3,7 +3,8 @@
 #include <map>
 
 #include "check.hpp"
-#include "nn/recurrent.hpp"
+#include "autograd/ops.hpp"
+#include "nn/gated.hpp"
 #include "tensor/npz.hpp"
 
 using namespace rnnlab;
@@ -29,6 +30,10 @@ Fixture load(const std::string& file) {
   return f;
 }
 
+struct Outputs {
+  Var output, h_n, c_n;
+};
+
 // Loads the fixture's parameters into `module` (by its own names), runs `forward` and checks everything.
 template <class Forward>
 void check_against_torch(Module& module, const Fixture& f, Forward forward) {
@@ -36,16 +41,19 @@ void check_against_torch(Module& module, const Fixture& f, Forward forward) {
   for (const auto& [name, p] : module.named_parameters()) state.emplace_back(name, f[name]);
   module.load_state_dict(state);
   Var x(f["input"], true);
-  const auto [output, h_n] = forward(x);
-  CHECK_TENSOR_CLOSE(output.value(), f["output"], 0, 1e-10);
-  CHECK_TENSOR_CLOSE(h_n.value(), f["h_n"], 0, 1e-10);
-  backward(output, f["projection"]);
+  const Outputs out = forward(x);
+  CHECK_TENSOR_CLOSE(out.output.value(), f["output"], 0, 1e-10);
+  CHECK_TENSOR_CLOSE(out.h_n.value(), f["h_n"], 0, 1e-10);
+  if (f.has("c_n")) CHECK_TENSOR_CLOSE(out.c_n.value(), f["c_n"], 0, 1e-10);
+  backward(out.output, f["projection"]);
   for (const auto& [name, p] : module.named_parameters()) {
     CAPTURE(name);
     CHECK_TENSOR_CLOSE(p.grad(), f["grad." + name], 0, 1e-10);
   }
   CHECK_TENSOR_CLOSE(x.grad(), f["grad.input"], 0, 1e-10);
 }
+
+Var given(const Fixture& f, const std::string& name) { return f.has(name) ? Var(f[name]) : Var(); }
 
 }  // namespace
 
@@ -58,7 +66,7 @@ TEST_CASE("RNN equals torch.nn.RNN: tanh with 2 layers and both directions and h
   const Var h0(f["h0"]);
   check_against_torch(rnn, f, [&](const Var& x) {
     const RNNResult r = rnn(x, h0);
-    return std::pair{r.output, r.h_n};
+    return Outputs{r.output, r.h_n, Var()};
   });
 }
 
@@ -68,7 +76,77 @@ TEST_CASE("RNN equals torch.nn.RNN: relu with 1 layer") {
   RNN rnn(3, 4, rng, {}, Nonlinearity::relu);
   check_against_torch(rnn, f, [&](const Var& x) {
     const RNNResult r = rnn(x);
-    return std::pair{r.output, r.h_n};
+    return Outputs{r.output, r.h_n, Var()};
+  });
+}
+
+TEST_CASE("LSTM equals torch.nn.LSTM: 2 layers and both directions with h0 and c0") {
+  const Fixture f = load("torch_lstm_2layer_bidirectional.npz");
+  Rng rng(0);
+  LSTM lstm(3, 4, rng, {.num_layers = 2, .bidirectional = true});
+  check_against_torch(lstm, f, [&](const Var& x) {
+    const LSTMResult r = lstm(x, given(f, "h0"), given(f, "c0"));
+    return Outputs{r.output, r.h_n, r.c_n};
+  });
+}
+
+TEST_CASE("LSTM equals torch.nn.LSTM: 1 layer from zero state") {
+  const Fixture f = load("torch_lstm_1layer.npz");
+  Rng rng(0);
+  LSTM lstm(3, 4, rng);
+  check_against_torch(lstm, f, [&](const Var& x) {
+    const LSTMResult r = lstm(x);
+    return Outputs{r.output, r.h_n, r.c_n};
+  });
+}
+
+TEST_CASE("GRU equals torch.nn.GRU: 2 layers and both directions with h0") {
+  const Fixture f = load("torch_gru_2layer_bidirectional.npz");
+  Rng rng(0);
+  GRU gru(3, 4, rng, {.num_layers = 2, .bidirectional = true});
+  check_against_torch(gru, f, [&](const Var& x) {
+    const RNNResult r = gru(x, given(f, "h0"));
+    return Outputs{r.output, r.h_n, Var()};
+  });
+}
+
+TEST_CASE("GRU equals torch.nn.GRU: 1 layer from zero state") {
+  const Fixture f = load("torch_gru_1layer.npz");
+  Rng rng(0);
+  GRU gru(3, 4, rng);
+  check_against_torch(gru, f, [&](const Var& x) {
+    const RNNResult r = gru(x);
+    return Outputs{r.output, r.h_n, Var()};
+  });
+}
+
+TEST_CASE("LSTMCell equals torch.nn.LSTMCell over 5 steps") {
+  const Fixture f = load("torch_lstm_cell.npz");
+  Rng rng(0);
+  LSTMCell cell(3, 4, rng);
+  check_against_torch(cell, f, [&](const Var& x) {
+    RecurrentState state{select(given(f, "h0"), 0, 0), select(given(f, "c0"), 0, 0)};
+    std::vector<Var> states;
+    for (std::size_t t = 0; t < 5; ++t) {
+      state = cell(select(x, 0, t), state);
+      states.push_back(state.h);
+    }
+    return Outputs{stack(states, 0), stack({state.h}, 0), stack({state.c}, 0)};
+  });
+}
+
+TEST_CASE("GRUCell equals torch.nn.GRUCell over 5 steps") {
+  const Fixture f = load("torch_gru_cell.npz");
+  Rng rng(0);
+  GRUCell cell(3, 4, rng);
+  check_against_torch(cell, f, [&](const Var& x) {
+    Var h = select(given(f, "h0"), 0, 0);
+    std::vector<Var> states;
+    for (std::size_t t = 0; t < 5; ++t) {
+      h = cell(select(x, 0, t), h);
+      states.push_back(h);
+    }
+    return Outputs{stack(states, 0), stack({h}, 0), Var()};
   });
 }
 

@@ -1,0 +1,123 @@
+#include "nn/gated.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "autograd/ops.hpp"
+
+namespace rnnlab::nn {
+
+namespace {
+
+// Gate block k (of width H) of a [B, G*H] pre-activation.
+Var block(const Var& gates, std::size_t k, std::size_t hidden) { return slice(gates, 1, k * hidden, (k + 1) * hidden); }
+
+void check_step(const Var& x, std::size_t input, const Var& h, std::size_t hidden, const char* name) {
+  if (x.dim() != 2 || x.shape()[1] != input || (h && (h.dim() != 2 || h.shape()[0] != x.shape()[0] || h.shape()[1] != hidden))) {
+    throw ShapeError(std::string(name) + ": input " + to_string(x.shape()) + " and state " +
+                     (h ? to_string(h.shape()) : std::string("(none)")) + " should be [B, " + std::to_string(input) +
+                     "] and [B, " + std::to_string(hidden) + "]");
+  }
+}
+
+Var uniform_parameter(const Shape& shape, real bound, Rng& rng) { return Var(Tensor::uniform(shape, -bound, bound, rng)); }
+
+// Sets the forget gate's bias (block 1 of 4): bias_ih's block to `value`, bias_hh's to 0.
+void set_forget_bias(Var& bias_ih, Var& bias_hh, std::size_t hidden, real value) {
+  for (std::size_t j = hidden; j < 2 * hidden; ++j) {
+    bias_ih.mutable_value()[j] = value;
+    bias_hh.mutable_value()[j] = 0;
+  }
+}
+
+}  // namespace
+
+RecurrentState lstm_step(const Var& x_projected, const RecurrentState& state, const Var& weight_hh, const Var& bias_hh) {
+  const std::size_t hidden = weight_hh.shape()[1];
+  const Var gates = x_projected + linear(state.h, weight_hh, bias_hh);  // [B, 4H]: i, f, g, o
+  const Var i = sigmoid(block(gates, 0, hidden));
+  const Var f = sigmoid(block(gates, 1, hidden));
+  const Var g = tanh(block(gates, 2, hidden));
+  const Var o = sigmoid(block(gates, 3, hidden));
+  const Var c = f * state.c + i * g;  // the carousel: c' = f c + i g
+  return {o * tanh(c), c};
+}
+
+Var gru_step(const Var& x_projected, const Var& h, const Var& weight_hh, const Var& bias_hh) {
+  const std::size_t hidden = weight_hh.shape()[1];
+  const Var h_projected = linear(h, weight_hh, bias_hh);  // [B, 3H]: r, z, n
+  const Var r = sigmoid(block(x_projected, 0, hidden) + block(h_projected, 0, hidden));
+  const Var z = sigmoid(block(x_projected, 1, hidden) + block(h_projected, 1, hidden));
+  const Var n = tanh(block(x_projected, 2, hidden) + r * block(h_projected, 2, hidden));  // reset AFTER the product
+  return (1.0 - z) * n + z * h;
+}
+
+// ---- cells ----
+
+LSTMCell::LSTMCell(std::size_t input_size, std::size_t hidden_size, Rng& rng, bool bias, std::optional<real> forget_bias)
+    : input_(input_size), hidden_(hidden_size) {
+  if (input_size == 0 || hidden_size == 0) throw std::invalid_argument("LSTMCell: input_size and hidden_size must be positive");
+  if (forget_bias && !bias) throw std::invalid_argument("LSTMCell: forget_bias needs bias = true");
+  const real bound = 1 / std::sqrt(static_cast<real>(hidden_size));
+  weight_ih = register_parameter("weight_ih", uniform_parameter({4 * hidden_size, input_size}, bound, rng));
+  weight_hh = register_parameter("weight_hh", uniform_parameter({4 * hidden_size, hidden_size}, bound, rng));
+  if (bias) {
+    bias_ih = register_parameter("bias_ih", uniform_parameter({4 * hidden_size}, bound, rng));
+    bias_hh = register_parameter("bias_hh", uniform_parameter({4 * hidden_size}, bound, rng));
+    if (forget_bias) set_forget_bias(bias_ih, bias_hh, hidden_size, *forget_bias);
+  }
+}
+
+RecurrentState LSTMCell::forward(const Var& x, const RecurrentState& state) const {
+  check_step(x, input_, state.h, hidden_, "LSTMCell");
+  check_step(x, input_, state.c, hidden_, "LSTMCell");
+  const Var zeros(Tensor::zeros({x.shape()[0], hidden_}));
+  return lstm_step(linear(x, weight_ih, bias_ih), {state.h ? state.h : zeros, state.c ? state.c : zeros}, weight_hh, bias_hh);
+}
+
+GRUCell::GRUCell(std::size_t input_size, std::size_t hidden_size, Rng& rng, bool bias)
+    : input_(input_size), hidden_(hidden_size) {
+  if (input_size == 0 || hidden_size == 0) throw std::invalid_argument("GRUCell: input_size and hidden_size must be positive");
+  const real bound = 1 / std::sqrt(static_cast<real>(hidden_size));
+  weight_ih = register_parameter("weight_ih", uniform_parameter({3 * hidden_size, input_size}, bound, rng));
+  weight_hh = register_parameter("weight_hh", uniform_parameter({3 * hidden_size, hidden_size}, bound, rng));
+  if (bias) {
+    bias_ih = register_parameter("bias_ih", uniform_parameter({3 * hidden_size}, bound, rng));
+    bias_hh = register_parameter("bias_hh", uniform_parameter({3 * hidden_size}, bound, rng));
+  }
+}
+
+Var GRUCell::forward(const Var& x, const Var& h) const {
+  check_step(x, input_, h, hidden_, "GRUCell");
+  return gru_step(linear(x, weight_ih, bias_ih), h ? h : Var(Tensor::zeros({x.shape()[0], hidden_})), weight_hh, bias_hh);
+}
+
+// ---- layers ----
+
+LSTM::LSTM(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOptions options, std::optional<real> forget_bias)
+    : RecurrentLayers("LSTM", 4, input_size, hidden_size, rng, options) {
+  if (forget_bias && !options.bias) throw std::invalid_argument("LSTM: forget_bias needs bias = true");
+  if (forget_bias) {
+    for (Weights& w : weights_) set_forget_bias(w.bias_ih, w.bias_hh, hidden_size, *forget_bias);
+  }
+}
+
+LSTMResult LSTM::forward(const Var& x, const Var& h0, const Var& c0) const {
+  const Sequence s = run(x, h0, c0, true, [](const Var& xp, const RecurrentState& state, const Weights& w) {
+    return lstm_step(xp, state, w.weight_hh, w.bias_hh);
+  });
+  return {s.output, s.h_n, s.c_n};
+}
+
+GRU::GRU(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOptions options)
+    : RecurrentLayers("GRU", 3, input_size, hidden_size, rng, options) {}
+
+RNNResult GRU::forward(const Var& x, const Var& h0) const {
+  const Sequence s = run(x, h0, Var(), false, [](const Var& xp, const RecurrentState& state, const Weights& w) {
+    return RecurrentState{gru_step(xp, state.h, w.weight_hh, w.bias_hh), Var()};
+  });
+  return {s.output, s.h_n};
+}
+
+}  // namespace rnnlab::nn

@@ -1,0 +1,149 @@
+#include <cmath>
+
+#include "autograd/gradcheck.hpp"
+#include "autograd/ops.hpp"
+#include "check.hpp"
+#include "nn/gated.hpp"
+
+using namespace rnnlab;
+using namespace rnnlab::nn;
+using rnnlab::testing::message_of;
+
+namespace {
+
+void check_gradcheck(const GradcheckResult& r) {
+  INFO(r.report);
+  CHECK(r.passed);
+  CHECK(r.checked > 0);
+}
+
+std::vector<Var> with_parameters(std::vector<Var> inputs, const Module& m) {
+  for (const Var& p : m.parameters()) inputs.push_back(p);
+  return inputs;
+}
+
+Var flat(const std::vector<Var>& parts) {
+  std::vector<Var> flattened;
+  for (const Var& p : parts) flattened.push_back(reshape(p, {-1}));
+  return concat(flattened, 0);
+}
+
+}  // namespace
+
+TEST_SUITE("nn") {
+
+TEST_CASE("gradcheck LSTMCell over 5 steps with and without an initial state") {
+  Rng rng(1);
+  LSTMCell cell(3, 4, rng);
+  Var x(Tensor::normal({5, 2, 3}, 0, 1, rng), true);
+  Var h0(Tensor::normal({2, 4}, 0, 0.5, rng), true), c0(Tensor::normal({2, 4}, 0, 0.5, rng), true);
+  for (bool initial : {false, true}) {
+    CAPTURE(initial);
+    auto run = [&] {
+      RecurrentState state = initial ? RecurrentState{h0, c0} : RecurrentState{};
+      std::vector<Var> outputs;
+      for (std::size_t t = 0; t < 5; ++t) {
+        state = cell(select(x, 0, t), state);
+        outputs.push_back(state.h);
+        outputs.push_back(state.c);
+      }
+      return flat(outputs);
+    };
+    check_gradcheck(gradcheck(run, with_parameters(initial ? std::vector<Var>{x, h0, c0} : std::vector<Var>{x}, cell)));
+  }
+}
+
+TEST_CASE("gradcheck GRUCell over 5 steps with and without an initial state") {
+  Rng rng(2);
+  GRUCell cell(3, 4, rng);
+  Var x(Tensor::normal({5, 2, 3}, 0, 1, rng), true), h0(Tensor::normal({2, 4}, 0, 0.5, rng), true);
+  for (bool initial : {false, true}) {
+    CAPTURE(initial);
+    auto run = [&] {
+      Var h = initial ? h0 : Var();
+      std::vector<Var> outputs;
+      for (std::size_t t = 0; t < 5; ++t) outputs.push_back(h = cell(select(x, 0, t), h));
+      return flat(outputs);
+    };
+    check_gradcheck(gradcheck(run, with_parameters(initial ? std::vector<Var>{x, h0} : std::vector<Var>{x}, cell)));
+  }
+}
+
+TEST_CASE("gradcheck LSTM and GRU sequence modules over 5 steps") {
+  Rng rng(3);
+  LSTM lstm(2, 3, rng);
+  GRU gru(2, 3, rng);
+  Var x(Tensor::normal({5, 2, 2}, 0, 1, rng), true);
+  Var h0(Tensor::normal({1, 2, 3}, 0, 0.5, rng), true), c0(Tensor::normal({1, 2, 3}, 0, 0.5, rng), true);
+  check_gradcheck(gradcheck([&] {
+    const LSTMResult r = lstm(x, h0, c0);
+    return flat({r.output, r.h_n, r.c_n});
+  }, with_parameters({x, h0, c0}, lstm)));
+  check_gradcheck(gradcheck([&] { return lstm(x).output; }, with_parameters({x}, lstm)));
+  check_gradcheck(gradcheck([&] {
+    const RNNResult r = gru(x, h0);
+    return flat({r.output, r.h_n});
+  }, with_parameters({x, h0}, gru)));
+}
+
+TEST_CASE("LSTM and GRU parameters: PyTorch's names and gate blocks") {
+  Rng rng(4);
+  LSTM lstm(5, 7, rng, {.num_layers = 2});
+  GRU gru(5, 7, rng, {.num_layers = 2});
+  std::vector<std::string> names;
+  for (const auto& [name, p] : lstm.named_parameters()) names.push_back(name + " " + to_string(p.shape()));
+  CHECK(names == std::vector<std::string>{"weight_ih_l0 [28, 5]", "weight_hh_l0 [28, 7]", "bias_ih_l0 [28]", "bias_hh_l0 [28]",
+                                          "weight_ih_l1 [28, 7]", "weight_hh_l1 [28, 7]", "bias_ih_l1 [28]", "bias_hh_l1 [28]"});
+  // A GRU has 3 gate blocks where an LSTM has 4: exactly 3/4 of the parameters at equal sizes.
+  CHECK(gru.num_parameters() * 4 == lstm.num_parameters() * 3);
+  const LSTMResult r = lstm(Var(Tensor::normal({6, 3, 5}, 0, 1, rng)));
+  CHECK(r.output.shape() == Shape{6, 3, 7});
+  CHECK(r.h_n.shape() == Shape{2, 3, 7});
+  CHECK(r.c_n.shape() == Shape{2, 3, 7});
+  CHECK(select(r.h_n, 0, 1).value() == select(r.output, 0, 5).value());  // one direction: h_n is the last output
+}
+
+TEST_CASE("forget_bias sets the forget gate's bias at init and only that") {
+  Rng rng(5);
+  LSTM lstm(2, 3, rng, {.num_layers = 2}, 1.5);
+  for (std::size_t layer = 0; layer < 2; ++layer) {
+    const auto& w = lstm.weights(layer);
+    for (std::size_t j = 0; j < 12; ++j) {
+      CAPTURE(j);
+      const bool forget = j >= 3 && j < 6;
+      if (forget) CHECK(w.bias_ih.value()[j] + w.bias_hh.value()[j] == 1.5);
+      if (!forget) CHECK(std::abs(w.bias_ih.value()[j]) <= 1 / std::sqrt(3.0));
+    }
+  }
+  LSTMCell cell(2, 3, rng, true, -2.0);
+  CHECK(cell.bias_ih.value()[4] + cell.bias_hh.value()[4] == -2.0);
+  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { LSTM bad(2, 3, rng, {.bias = false}, 1.0); }), "forget_bias");
+}
+
+TEST_CASE("the LSTM cell state is the carousel: with f = 1 and i = 0 it carries c unchanged") {
+  // Saturate the gates through their biases: f = sigmoid(+40) = 1, i = sigmoid(-40) = 0, so c' = c exactly
+  // (to double precision), for any input and any number of steps.
+  Rng rng(6);
+  LSTMCell cell(2, 3, rng);
+  for (std::size_t j = 0; j < 12; ++j) {
+    cell.bias_hh.mutable_value()[j] = 0;
+    cell.bias_ih.mutable_value()[j] = j < 3 ? -40 : j < 6 ? 40 : 0;
+  }
+  const Var c0(Tensor::from({1, 3}, {0.7, -0.2, 1.3}));
+  RecurrentState state{Var(Tensor::zeros({1, 3})), c0};
+  for (int t = 0; t < 50; ++t) state = cell(Var(Tensor::normal({1, 2}, 0, 0.1, rng)), state);
+  CHECK_TENSOR_CLOSE(state.c.value(), c0.value(), 1e-12, 1e-12);
+}
+
+TEST_CASE("gated modules reject bad shapes") {
+  Rng rng(7);
+  LSTM lstm(3, 4, rng);
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)lstm(Var(Tensor::zeros({5, 2, 3})), Var(), Var(Tensor::zeros({1, 3, 4}))); }),
+                 "c0");
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)lstm(Var(Tensor::zeros({5, 2, 2}))); }), "[5, 2, 2]");
+  GRUCell cell(3, 4, rng);
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)cell(Var(Tensor::zeros({2, 3})), Var(Tensor::zeros({2, 5}))); }), "[2, 5]");
+  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { GRU bad(3, 0, rng); }), "hidden_size");
+}
+
+}  // TEST_SUITE
