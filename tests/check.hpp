@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include "autograd/gradcheck.hpp"
+#include "nn/module.hpp"
 #include "tensor/ops.hpp"
 #include "tensor/tensor.hpp"
 
@@ -54,5 +56,18 @@ std::string message_of(const std::function<void()>& call) {
     INFO("text: " << check_text_ << "\nshould contain: " << (part)); \
     CHECK(check_text_.find(part) != std::string::npos);          \
   } while (false)
+
+// CHECK that a gradcheck passed and compared something; on failure prints where it failed.
+inline void check_gradcheck(const GradcheckResult& r) {
+  INFO(r.report);
+  CHECK(r.passed);
+  CHECK(r.checked > 0);
+}
+
+// `inputs` followed by every parameter of `module`: the leaves a module's gradcheck perturbs.
+inline std::vector<Var> with_parameters(std::vector<Var> inputs, const nn::Module& module) {
+  for (const Var& p : module.parameters()) inputs.push_back(p);
+  return inputs;
+}
 
 }  // namespace rnnlab::testing

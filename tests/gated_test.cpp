@@ -7,20 +7,11 @@
 
 using namespace rnnlab;
 using namespace rnnlab::nn;
+using rnnlab::testing::check_gradcheck;
 using rnnlab::testing::message_of;
+using rnnlab::testing::with_parameters;
 
 namespace {
-
-void check_gradcheck(const GradcheckResult& r) {
-  INFO(r.report);
-  CHECK(r.passed);
-  CHECK(r.checked > 0);
-}
-
-std::vector<Var> with_parameters(std::vector<Var> inputs, const Module& m) {
-  for (const Var& p : m.parameters()) inputs.push_back(p);
-  return inputs;
-}
 
 Var flat(const std::vector<Var>& parts) {
   std::vector<Var> flattened;

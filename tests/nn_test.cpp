@@ -11,7 +11,9 @@
 
 using namespace rnnlab;
 using namespace rnnlab::nn;
+using rnnlab::testing::check_gradcheck;
 using rnnlab::testing::message_of;
+using rnnlab::testing::with_parameters;
 
 namespace {
 
@@ -30,12 +32,6 @@ struct Mlp : Module {
   Var operator()(const Var& x) { return second(tanh(first(x))); }
   Linear first, second;
 };
-
-void check_gradcheck(const GradcheckResult& r) {
-  INFO(r.report);
-  CHECK(r.passed);
-  CHECK(r.checked > 0);
-}
 
 }  // namespace
 

@@ -8,23 +8,9 @@
 
 using namespace rnnlab;
 using namespace rnnlab::nn;
+using rnnlab::testing::check_gradcheck;
 using rnnlab::testing::message_of;
-
-namespace {
-
-void check_gradcheck(const GradcheckResult& r) {
-  INFO(r.report);
-  CHECK(r.passed);
-  CHECK(r.checked > 0);
-}
-
-std::vector<Var> with_parameters(const Var& x, const Module& m) {
-  std::vector<Var> all{x};
-  for (const Var& p : m.parameters()) all.push_back(p);
-  return all;
-}
-
-}  // namespace
+using rnnlab::testing::with_parameters;
 
 TEST_SUITE("nn") {
 
@@ -33,7 +19,7 @@ TEST_CASE("gradcheck RNNCell (tanh and relu)") {
   for (Nonlinearity f : {Nonlinearity::tanh, Nonlinearity::relu}) {
     RNNCell cell(3, 4, rng, f);
     Var x(Tensor::normal({2, 3}, 0, 1, rng), true), h(Tensor::normal({2, 4}, 0, 1, rng), true);
-    std::vector<Var> all = with_parameters(x, cell);
+    std::vector<Var> all = with_parameters({x}, cell);
     all.push_back(h);
     check_gradcheck(gradcheck([&] { return cell(x, h); }, all));
   }
@@ -43,7 +29,7 @@ TEST_CASE("gradcheck RNN over 5 steps with and without h0") {
   Rng rng(2);
   RNN rnn(3, 4, rng);
   Var x(Tensor::normal({5, 2, 3}, 0, 1, rng), true), h0(Tensor::normal({1, 2, 4}, 0, 0.5, rng), true);
-  std::vector<Var> all = with_parameters(x, rnn);
+  std::vector<Var> all = with_parameters({x}, rnn);
   check_gradcheck(gradcheck([&] { return rnn(x).output; }, all));
   all.push_back(h0);
   check_gradcheck(gradcheck([&] {
@@ -59,7 +45,7 @@ TEST_CASE("gradcheck a 2-layer bidirectional RNN over 4 steps") {
   check_gradcheck(gradcheck([&] {
     const RNNResult r = rnn(x);
     return concat({reshape(r.output, {-1}), reshape(r.h_n, {-1})}, 0);
-  }, with_parameters(x, rnn)));
+  }, with_parameters({x}, rnn)));
 }
 
 TEST_CASE("RNN parameters are named and shaped like torch.nn.RNN") {
@@ -124,7 +110,7 @@ TEST_CASE("gradcheck TDNN and its convolution by hand") {
   TDNN layer(3, 2, 4, rng);
   CHECK(layer.num_parameters() == 2 * 4 * 3 + 2);
   Var x(Tensor::normal({7, 2, 3}, 0, 1, rng), true);
-  check_gradcheck(gradcheck([&] { return layer(x); }, with_parameters(x, layer)));
+  check_gradcheck(gradcheck([&] { return layer(x); }, with_parameters({x}, layer)));
   const Tensor y = layer(x).value();
   REQUIRE(y.shape() == Shape{4, 2, 2});
   // y[t, b, o] = bias[o] + sum_j sum_i W[o, j, i] x[t + j, b, i]
@@ -148,8 +134,8 @@ TEST_CASE("gradcheck Jordan over 5 steps with teacher forcing and free running")
   Jordan net(2, 5, 3, 0.5, rng);
   Var x(Tensor::normal({5, 2, 2}, 0, 1, rng), true);
   const Var teacher(Tensor::uniform({5, 2, 3}, 0, 1, rng));
-  check_gradcheck(gradcheck([&] { return net.forward(x, teacher); }, with_parameters(x, net)));
-  check_gradcheck(gradcheck([&] { return net.forward(x); }, with_parameters(x, net)));
+  check_gradcheck(gradcheck([&] { return net.forward(x, teacher); }, with_parameters({x}, net)));
+  check_gradcheck(gradcheck([&] { return net.forward(x); }, with_parameters({x}, net)));
 }
 
 TEST_CASE("Jordan's state is a decaying trace of the previous outputs") {
