@@ -5,8 +5,11 @@
 #include <string>
 
 #include "autograd/ops.hpp"
+#include "nn/init.hpp"
 
 namespace rnnlab::nn {
+
+using init::uniform_parameter;
 
 namespace {
 
@@ -20,8 +23,6 @@ void check_step(const Var& x, std::size_t input, const Var& h, std::size_t hidde
                      "] and [B, " + std::to_string(hidden) + "]");
   }
 }
-
-Var uniform_parameter(const Shape& shape, real bound, Rng& rng) { return Var(Tensor::uniform(shape, -bound, bound, rng)); }
 
 // Sets the forget gate's bias (block 1 of 4): bias_ih's block to `value`, bias_hh's to 0.
 void set_forget_bias(Var& bias_ih, Var& bias_hh, std::size_t hidden, real value) {

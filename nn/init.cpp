@@ -7,6 +7,8 @@ namespace rnnlab::nn::init {
 
 void uniform_(Var& p, real low, real high, Rng& rng) { p.mutable_value() = Tensor::uniform(p.shape(), low, high, rng); }
 
+Var uniform_parameter(const Shape& shape, real bound, Rng& rng) { return Var(Tensor::uniform(shape, -bound, bound, rng)); }
+
 void normal_(Var& p, real mean, real stddev, Rng& rng) { p.mutable_value() = Tensor::normal(p.shape(), mean, stddev, rng); }
 
 void constant_(Var& p, real value) { p.mutable_value().fill(value); }

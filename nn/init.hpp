@@ -6,6 +6,8 @@
 namespace rnnlab::nn::init {
 
 void uniform_(Var& p, real low, real high, Rng& rng);
+// A new parameter of the given shape drawn U(-bound, bound): PyTorch's default for linear and recurrent layers.
+Var uniform_parameter(const Shape& shape, real bound, Rng& rng);
 void normal_(Var& p, real mean, real stddev, Rng& rng);
 void constant_(Var& p, real value);
 // Glorot & Bengio 2010: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), for a 2-d weight [fan_out, fan_in].

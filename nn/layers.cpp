@@ -14,8 +14,8 @@ Linear::Linear(std::size_t in_features, std::size_t out_features, Rng& rng, bool
                                 std::to_string(out_features));
   }
   const real bound = 1 / std::sqrt(static_cast<real>(in_features));
-  weight = register_parameter("weight", Var(Tensor::uniform({out_features, in_features}, -bound, bound, rng)));
-  if (bias) this->bias = register_parameter("bias", Var(Tensor::uniform({out_features}, -bound, bound, rng)));
+  weight = register_parameter("weight", init::uniform_parameter({out_features, in_features}, bound, rng));
+  if (bias) this->bias = register_parameter("bias", init::uniform_parameter({out_features}, bound, rng));
 }
 
 Var Linear::forward(const Var& x) { return linear(x, weight, bias); }

@@ -4,16 +4,17 @@
 #include <stdexcept>
 
 #include "autograd/ops.hpp"
+#include "nn/init.hpp"
 
 namespace rnnlab::nn {
+
+using init::uniform_parameter;
 
 namespace {
 
 void require_positive(std::size_t value, const char* what, const char* module) {
   if (value == 0) throw std::invalid_argument(std::string(module) + ": " + what + " must be positive");
 }
-
-Var uniform_parameter(const Shape& shape, real bound, Rng& rng) { return Var(Tensor::uniform(shape, -bound, bound, rng)); }
 
 Var activate(const Var& v, Nonlinearity nonlinearity) { return nonlinearity == Nonlinearity::tanh ? tanh(v) : relu(v); }
 

@@ -71,3 +71,11 @@ inline std::vector<Var> with_parameters(std::vector<Var> inputs, const nn::Modul
 }
 
 }  // namespace rnnlab::testing
+
+// CHECK every claim of a lesson, printing what each measured against its criterion.
+#define CHECK_CLAIMS(claim_list)                                                          \
+  for (const auto& check_claim_ : (claim_list)) {                                         \
+    INFO(check_claim_.text << ": measured " << check_claim_.measured << ", criterion "    \
+                           << check_claim_.criterion);                                    \
+    CHECK(check_claim_.passed);                                                           \
+  }

@@ -7,10 +7,7 @@ TEST_SUITE("lesson 01") {
 
 TEST_CASE("lesson 01: every claim holds in the quick configuration") {
   const auto result = lesson01::experiment(lesson01::config(true, 0));
-  for (const Claim& c : lesson01::claims(result)) {
-    INFO(c.text << ": measured " << c.measured << ", criterion " << c.criterion);
-    CHECK(c.passed);
-  }
+  CHECK_CLAIMS(lesson01::claims(result));
 }
 
 TEST_CASE("lesson 01: the Markov chain's accuracy matches its transition probabilities") {

@@ -8,10 +8,7 @@ TEST_SUITE("lesson 03") {
 TEST_CASE("lesson 03: every claim holds in the quick configuration") {
   const auto result = lesson03::experiment(lesson03::config(true, 0));
   REQUIRE(result.windows.size() == 2);
-  for (const Claim& c : lesson03::claims(result)) {
-    INFO(c.text << ": measured " << c.measured << ", criterion " << c.criterion);
-    CHECK(c.passed);
-  }
+  CHECK_CLAIMS(lesson03::claims(result));
 }
 
 }  // TEST_SUITE

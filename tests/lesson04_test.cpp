@@ -7,10 +7,7 @@ TEST_SUITE("lesson 04") {
 
 TEST_CASE("lesson 04: every claim holds in the quick configuration") {
   const auto result = lesson04::experiment(lesson04::config(true, 0));
-  for (const Claim& c : lesson04::claims(result)) {
-    INFO(c.text << ": measured " << c.measured << ", criterion " << c.criterion);
-    CHECK(c.passed);
-  }
+  CHECK_CLAIMS(lesson04::claims(result));
   REQUIRE(result.tdnn_by_shift.size() == 7);
   // The shape of the curve, not just its mean: the MLP is good at shift 0 and near chance at +-3.
   CHECK(result.mlp_by_shift[3] >= 0.9);

@@ -7,10 +7,7 @@ TEST_SUITE("lesson 06") {
 
 TEST_CASE("lesson 06: every claim holds in the quick configuration") {
   const auto result = lesson06::experiment(lesson06::config(true, 0));
-  for (const Claim& c : lesson06::claims(result)) {
-    INFO(c.text << ": measured " << c.measured << ", criterion " << c.criterion);
-    CHECK(c.passed);
-  }
+  CHECK_CLAIMS(lesson06::claims(result));
   // Elman's Fig. 3: the error dips at every third position, and only there.
   for (const auto& run : result.runs) {
     REQUIRE(run.rms_by_position.size() == 12);
