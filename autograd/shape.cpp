@@ -30,9 +30,7 @@ Var transpose(const Var& x, long axis0, long axis1) {
 Var slice(const Var& x, long axis, std::size_t start, std::size_t end) {
   return record("slice", slice(x.value(), axis, start, end), {x}, [axis, start](Node& y) {
     // the slice's elements receive g; the rest of the input receives 0
-    Tensor g(y.inputs[0]->value.shape());
-    slice_add(g, axis, start, y.grad);
-    accumulate_grad(*y.inputs[0], std::move(g));
+    slice_add(grad_to_update(*y.inputs[0]), axis, start, y.grad);
   });
 }
 
@@ -46,9 +44,7 @@ Var select(const Var& x, long axis, std::size_t index) {
     Node& x = *y.inputs[0];
     Shape kept = x.value.shape();
     kept[a] = 1;
-    Tensor g(x.value.shape());
-    slice_add(g, static_cast<long>(a), index, y.grad.reshape(std::vector<long>(kept.begin(), kept.end())));
-    accumulate_grad(x, std::move(g));
+    slice_add(grad_to_update(x), static_cast<long>(a), index, y.grad.reshape(std::vector<long>(kept.begin(), kept.end())));
   });
 }
 
@@ -84,9 +80,7 @@ Var stack(const std::vector<Var>& parts, long axis) {
 Var index_select(const Var& x, const std::vector<std::size_t>& indices) {
   return record("index_select", index_select(x.value(), indices), {x}, [indices](Node& y) {
     // out[i] = x[indices[i]]: row indices[i] of the input receives g[i] (added up when an index repeats)
-    Tensor g(y.inputs[0]->value.shape());
-    index_add(g, indices, y.grad);
-    accumulate_grad(*y.inputs[0], std::move(g));
+    index_add(grad_to_update(*y.inputs[0]), indices, y.grad);
   });
 }
 

@@ -70,6 +70,14 @@ void accumulate_grad(Node& input, Tensor g) {
   }
 }
 
+Tensor& grad_to_update(Node& input) {
+  if (!input.has_grad) {
+    input.grad = Tensor::zeros(input.value.shape());
+    input.has_grad = true;
+  }
+  return input.grad;
+}
+
 // ---- Var ----
 
 Var::Var(Tensor value, bool requires_grad) : node_(std::make_shared<Node>()) {

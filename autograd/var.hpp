@@ -60,6 +60,11 @@ struct Node {
 // Adds `g` into input.grad (when the input requires grad), first summing `g` down to the input's shape if the
 // op broadcast it (sum_to). Every backward function uses it, so gradients always accumulate.
 void accumulate_grad(Node& input, Tensor g);
+// input.grad to add into in place, zero-filled first if the input has no gradient yet. For the backward of ops
+// that touch part of their input (slice, select, index_select): a full-size zero tensor per use, added with
+// accumulate_grad, would make reading a [T, ...] tensor one step at a time cost O(T^2). Call it only when
+// input.requires_grad.
+Tensor& grad_to_update(Node& input);
 
 // A cheap handle (a shared pointer) to a node of the graph. Copies share the node.
 class Var {
