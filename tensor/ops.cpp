@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tensor/elementwise.hpp"
+#include "tensor/math.hpp"
 
 namespace rnnlab {
 
@@ -23,18 +24,11 @@ Tensor exp(const Tensor& x) { return map(x, [](real v) { return std::exp(v); });
 Tensor log(const Tensor& x) { return map(x, [](real v) { return std::log(v); }); }
 Tensor sqrt(const Tensor& x) { return map(x, [](real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](real v) { return std::abs(v); }); }
-Tensor tanh(const Tensor& x) { return map(x, [](real v) { return std::tanh(v); }); }
+Tensor tanh(const Tensor& x) { return map(x, [](real v) { return math::tanh(v); }); }
 Tensor relu(const Tensor& x) { return map(x, [](real v) { return v > 0 ? v : real{0}; }); }
 Tensor pow(const Tensor& x, real exponent) { return map(x, [exponent](real v) { return std::pow(v, exponent); }); }
 
-Tensor sigmoid(const Tensor& x) {
-  // For v >= 0, 1 / (1 + e^-v); for v < 0 the same value written as e^v / (1 + e^v), so e^(large) never overflows.
-  return map(x, [](real v) {
-    if (v >= 0) return 1 / (1 + std::exp(-v));
-    const real e = std::exp(v);
-    return e / (1 + e);
-  });
-}
+Tensor sigmoid(const Tensor& x) { return map(x, [](real v) { return math::sigmoid(v); }); }
 
 // ---- reductions ----
 

@@ -1,7 +1,11 @@
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "check.hpp"
 #include "tensor/elementwise.hpp"
+#include "tensor/math.hpp"
 #include "tensor/ops.hpp"
 
 using namespace rnnlab;
@@ -94,6 +98,29 @@ TEST_CASE("mismatched broadcasts name both shapes") {
   CHECK_CONTAINS(m, "add");
   CHECK_CONTAINS(m, "[2, 3]");
   CHECK_CONTAINS(m, "[4]");
+}
+
+TEST_CASE("math::tanh and math::sigmoid agree with libm to a few units in the last place") {
+  // A dense sweep through both of tanh's formulas and the switch between them at |x| = 0.25, tiny values where
+  // only the series is accurate, and the saturated ends.
+  double worst_tanh = 0, worst_sigmoid = 0;
+  auto relative = [](double ours, double exact) { return std::abs(ours - exact) / std::max(std::abs(exact), 1e-300); };
+  for (double x = -25; x <= 25; x += 0.000731) {
+    worst_tanh = std::max(worst_tanh, relative(math::tanh(x), std::tanh(x)));
+    worst_sigmoid = std::max(worst_sigmoid, relative(math::sigmoid(x), 1 / (1 + std::exp(-x))));
+  }
+  for (double x = 1e-300; x < 1; x *= 1.37) {
+    worst_tanh = std::max({worst_tanh, relative(math::tanh(x), std::tanh(x)), relative(math::tanh(-x), std::tanh(-x))});
+  }
+  CHECK(worst_tanh < 2e-15);
+  CHECK(worst_sigmoid < 2e-15);
+  CHECK(math::tanh(0.0) == 0.0);
+  CHECK(math::tanh(1e3) == 1.0);
+  CHECK(math::tanh(-std::numeric_limits<double>::infinity()) == -1.0);
+  CHECK(std::isnan(math::tanh(std::nan(""))));
+  CHECK(math::sigmoid(-1e3) == 0.0);
+  CHECK(math::sigmoid(1e3) == 1.0);
+  CHECK(std::isnan(math::sigmoid(std::nan(""))));
 }
 
 TEST_CASE("reductions over everything and over one axis") {
