@@ -5,6 +5,7 @@
 //   linalg.cpp       matmul, linear
 //   shape.cpp        reshape, permute, transpose, slice, select, concat, stack, index_select
 //   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss, bce_with_logits
+//   cells.cpp        fused_lstm_cell, fused_gru_cell
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
 
@@ -81,5 +82,19 @@ Var mse_loss(const Var& prediction, const Var& target);
 // Binary cross-entropy on logits z with targets y in [0, 1], fused with the sigmoid so it is stable for any z:
 // mean of -[y log sigma(z) + (1 - y) log(1 - sigma(z))] = mean of max(z, 0) - z y + log(1 + e^-|z|).
 Var bce_with_logits(const Var& logits, const Var& targets);
+
+// ---- fused recurrent cells ----
+// The elementwise part of one LSTM or GRU step as one node with a hand-written backward, instead of ~15 nodes
+// of slices, activations, products and sums. Same values and gradients as the composed steps in nn/gated.cpp
+// (the tests check it); faster because one node does one pass over memory and keeps its gate activations.
+// gates_x = x W_ih^T + b_ih and gates_h = h W_hh^T + b_hh, both [B, 4H] (LSTM: i, f, g, o) or [B, 3H] (GRU: r, z, n).
+struct LSTMCellOutput {
+  Var h, c;  // [B, H] each
+};
+// c' = f c + i g, h' = o tanh(c') with i, f, o = sigmoid and g = tanh of (gates_x + gates_h)'s blocks; c [B, H].
+LSTMCellOutput fused_lstm_cell(const Var& gates_x, const Var& gates_h, const Var& c);
+// r, z = sigmoid of (gates_x + gates_h)'s first two blocks, n = tanh(gates_x[n] + r gates_h[n]),
+// h' = (1 - z) n + z h; h [B, H].
+Var fused_gru_cell(const Var& gates_x, const Var& gates_h, const Var& h);
 
 }  // namespace rnnlab

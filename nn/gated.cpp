@@ -34,7 +34,9 @@ void set_forget_bias(Var& bias_ih, Var& bias_hh, std::size_t hidden, real value)
 
 }  // namespace
 
-RecurrentState lstm_step(const Var& x_projected, const RecurrentState& state, const Var& weight_hh, const Var& bias_hh) {
+// The readable form: the equations of the header, op by op (~15 nodes per step).
+RecurrentState lstm_step_composed(const Var& x_projected, const RecurrentState& state, const Var& weight_hh,
+                                  const Var& bias_hh) {
   const std::size_t hidden = weight_hh.shape()[1];
   const Var gates = x_projected + linear(state.h, weight_hh, bias_hh);  // [B, 4H]: i, f, g, o
   const Var i = sigmoid(block(gates, 0, hidden));
@@ -45,13 +47,23 @@ RecurrentState lstm_step(const Var& x_projected, const RecurrentState& state, co
   return {o * tanh(c), c};
 }
 
-Var gru_step(const Var& x_projected, const Var& h, const Var& weight_hh, const Var& bias_hh) {
+Var gru_step_composed(const Var& x_projected, const Var& h, const Var& weight_hh, const Var& bias_hh) {
   const std::size_t hidden = weight_hh.shape()[1];
   const Var h_projected = linear(h, weight_hh, bias_hh);  // [B, 3H]: r, z, n
   const Var r = sigmoid(block(x_projected, 0, hidden) + block(h_projected, 0, hidden));
   const Var z = sigmoid(block(x_projected, 1, hidden) + block(h_projected, 1, hidden));
   const Var n = tanh(block(x_projected, 2, hidden) + r * block(h_projected, 2, hidden));  // reset AFTER the product
   return (1.0 - z) * n + z * h;
+}
+
+// The same steps with the elementwise part fused into one node (autograd/cells.cpp): what the modules run.
+RecurrentState lstm_step(const Var& x_projected, const RecurrentState& state, const Var& weight_hh, const Var& bias_hh) {
+  const LSTMCellOutput next = fused_lstm_cell(x_projected, linear(state.h, weight_hh, bias_hh), state.c);
+  return {next.h, next.c};
+}
+
+Var gru_step(const Var& x_projected, const Var& h, const Var& weight_hh, const Var& bias_hh) {
+  return fused_gru_cell(x_projected, linear(h, weight_hh, bias_hh), h);
 }
 
 // ---- cells ----

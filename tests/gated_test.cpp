@@ -126,7 +126,47 @@ TEST_CASE("the LSTM cell state is the carousel: with f = 1 and i = 0 it carries 
   CHECK_TENSOR_CLOSE(state.c.value(), c0.value(), 1e-12, 1e-12);
 }
 
+TEST_CASE("the fused LSTM and GRU steps equal the composed ones: values and gradients over 6 steps") {
+  Rng rng(8);
+  const std::size_t B = 3, H = 5, T = 6;
+  Var weight_hh4(Tensor::normal({4 * H, H}, 0, 0.4, rng), true), bias_hh4(Tensor::normal({4 * H}, 0, 0.4, rng), true);
+  Var weight_hh3(Tensor::normal({3 * H, H}, 0, 0.4, rng), true), bias_hh3(Tensor::normal({3 * H}, 0, 0.4, rng), true);
+  Var x4(Tensor::normal({T, B, 4 * H}, 0, 1, rng), true), x3(Tensor::normal({T, B, 3 * H}, 0, 1, rng), true);
+  Var h0(Tensor::normal({B, H}, 0, 0.5, rng), true), c0(Tensor::normal({B, H}, 0, 0.5, rng), true);
+  const std::vector<Var> leaves = {weight_hh4, bias_hh4, weight_hh3, bias_hh3, x4, x3, h0, c0};
+  // One loss over every h and c of both nets, weighted so that no two steps' gradients can cancel by accident.
+  const Tensor weights = Tensor::normal({T, 3, B, H}, 0, 1, rng);
+  auto loss_of = [&](bool fused) {
+    RecurrentState lstm{h0, c0};
+    Var gru = h0;
+    Var loss(Tensor::scalar(0));
+    for (std::size_t t = 0; t < T; ++t) {
+      const Var x4_t = select(x4, 0, t), x3_t = select(x3, 0, t);
+      lstm = fused ? lstm_step(x4_t, lstm, weight_hh4, bias_hh4) : lstm_step_composed(x4_t, lstm, weight_hh4, bias_hh4);
+      gru = fused ? gru_step(x3_t, gru, weight_hh3, bias_hh3) : gru_step_composed(x3_t, gru, weight_hh3, bias_hh3);
+      const Var all = stack({lstm.h, lstm.c, gru}, 0);
+      loss = loss + sum(all * Var(slice(weights, 0, t, t + 1).reshape({3, static_cast<long>(B), static_cast<long>(H)})));
+    }
+    for (Var leaf : leaves) leaf.zero_grad();
+    backward(loss);
+    std::vector<Tensor> result = {loss.value()};
+    for (const Var& leaf : leaves) result.push_back(leaf.grad());
+    return result;
+  };
+  const std::vector<Tensor> composed = loss_of(false), fused = loss_of(true);
+  for (std::size_t k = 0; k < composed.size(); ++k) {
+    CAPTURE(k);
+    CHECK_TENSOR_CLOSE(fused[k], composed[k], 1e-13, 1e-12);
+  }
+}
+
 TEST_CASE("gated modules reject bad shapes") {
+  CHECK_CONTAINS(message_of<ShapeError>([] {
+    (void)fused_lstm_cell(Var(Tensor::zeros({2, 8})), Var(Tensor::zeros({2, 8})), Var(Tensor::zeros({2, 3})));
+  }), "fused_lstm_cell: gates [2, 8] and [2, 8] and state [2, 3]");
+  CHECK_CONTAINS(message_of<ShapeError>([] {
+    (void)fused_gru_cell(Var(Tensor::zeros({2, 6})), Var(Tensor::zeros({3, 6})), Var(Tensor::zeros({2, 2})));
+  }), "fused_gru_cell");
   Rng rng(7);
   LSTM lstm(3, 4, rng);
   CHECK_CONTAINS(message_of<ShapeError>([&] { (void)lstm(Var(Tensor::zeros({5, 2, 3})), Var(), Var(Tensor::zeros({1, 3, 4}))); }),

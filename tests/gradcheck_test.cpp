@@ -92,6 +92,14 @@ const std::map<std::string, OpCase>& op_table() {
       {"tanh rnn step (composite)", {{{2, 3}, {3, 4}, {4, 4}, {4}, {2, 4}}, Domain::any, [](const Vars& x) {
          return tanh(matmul(x[0], x[1]) + matmul(x[4], x[2]) + x[3]);
        }}},
+      {"fused_lstm_cell", {{{3, 8}, {3, 8}, {3, 2}}, Domain::any, [](const Vars& x) {
+         const LSTMCellOutput next = fused_lstm_cell(x[0], x[1], x[2]);
+         return concat({next.h, next.c}, 1);
+       }}},
+      {"fused_lstm_cell h only", {{{2, 12}, {2, 12}, {2, 3}}, Domain::any, [](const Vars& x) {
+         return fused_lstm_cell(x[0], x[1], x[2]).h;
+       }}},
+      {"fused_gru_cell", {{{3, 6}, {3, 6}, {3, 2}}, Domain::any, [](const Vars& x) { return fused_gru_cell(x[0], x[1], x[2]); }}},
   };
   return table;
 }
@@ -178,6 +186,9 @@ GRADCHECK_TEST("linear")
 GRADCHECK_TEST("linear 3-d input without bias")
 GRADCHECK_TEST("bce_with_logits")
 GRADCHECK_TEST("tanh rnn step (composite)")
+GRADCHECK_TEST("fused_lstm_cell")
+GRADCHECK_TEST("fused_lstm_cell h only")
+GRADCHECK_TEST("fused_gru_cell")
 
 TEST_CASE("every op in the table has its own gradcheck test") {
   std::set<std::string> missing;
