@@ -28,6 +28,7 @@
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
 #include "tensor/ops.hpp"
+#include "tensor/parallel.hpp"
 
 namespace rnnlab::lessons::lesson08 {
 
@@ -141,31 +142,35 @@ std::unique_ptr<SentenceClassifier> tanh_classifier(Rng& rng, const GapConfig& c
 
 std::vector<GapPoint> gap_sweep(const GapConfig& c, const ClassifierFactory& factory, const std::string& label,
                                 std::uint64_t seed) {
+  const bool mixed = c.train_gap_max.has_value();
+  const std::size_t models = (mixed ? 1 : c.gaps.size()) * c.seeds;
   std::vector<GapPoint> points;
-  Progress progress(label, c.gaps.size() * c.seeds * c.steps);
-  std::size_t done = 0;
-  for (std::size_t gap : c.gaps) {
-    GapPoint point;
-    point.gap = gap;
-    for (std::size_t s = 0; s < c.seeds; ++s) {
-      Rng rng(seed * 1000 + s);
-      std::unique_ptr<SentenceClassifier> model = factory(rng);
-      optim::Adam adam(model->parameters(), c.learning_rate);
-      for (std::size_t step = 0; step < c.steps; ++step) {
-        const data::LanguageBatch batch = data::language_batch(gap, c.batch, rng);
-        adam.zero_grad();
-        const Var loss = cross_entropy(model->logits(batch), batch.labels);
-        backward(loss);
-        optim::clip_grad_norm(model->parameters(), c.clip);
-        adam.step();
-        progress.update(++done, loss.item());
-      }
-      NoGradGuard no_grad;
-      const data::LanguageBatch test = data::language_batch(gap, c.test_sentences, rng);
-      point.accuracy.push_back(accuracy_of(model->logits(test).value(), test.labels));
+  for (std::size_t gap : c.gaps) points.push_back({gap, std::vector<double>(c.seeds, 0)});
+  Progress progress(label, models * c.steps);
+  // Every model is an independent task with its own Rng, so the runs share the cores and give the same
+  // numbers however they are scheduled.
+  parallel_tasks(models, [&](std::size_t task) {
+    const std::size_t s = task % c.seeds, trained_gap = task / c.seeds;  // trained_gap: an index into c.gaps
+    Rng rng(seed * 1000 + s);
+    std::unique_ptr<SentenceClassifier> model = factory(rng);
+    optim::Adam adam(model->parameters(), c.learning_rate);
+    for (std::size_t step = 0; step < c.steps; ++step) {
+      const std::size_t gap = mixed ? rng.below(*c.train_gap_max + 1) : c.gaps[trained_gap];
+      const data::LanguageBatch batch = data::language_batch(gap, c.batch, rng);
+      adam.zero_grad();
+      const Var loss = cross_entropy(model->logits(batch), batch.labels);
+      backward(loss);
+      optim::clip_grad_norm(model->parameters(), c.clip);
+      adam.step();
+      progress.advance(loss.item());
     }
-    points.push_back(point);
-  }
+    NoGradGuard no_grad;
+    for (std::size_t k = 0; k < c.gaps.size(); ++k) {
+      if (!mixed && k != trained_gap) continue;
+      const data::LanguageBatch test = data::language_batch(c.gaps[k], c.test_sentences, rng);
+      points[k].accuracy[s] = accuracy_of(model->logits(test).value(), test.labels);
+    }
+  });
   return points;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,10 @@ class SentenceClassifier : public nn::Module {
 using ClassifierFactory = std::function<std::unique_ptr<SentenceClassifier>(Rng& rng)>;
 
 struct GapConfig {
-  std::vector<std::size_t> gaps = {2, 5, 10, 20, 40};
+  std::vector<std::size_t> gaps = {2, 5, 10, 20, 40};  // the gaps tested
+  // Without a value, one model per tested gap, trained at that gap only. With one, one model per seed, trained on
+  // batches whose gap is drawn uniformly from 0..train_gap_max (easy and hard examples mixed), tested at every gap.
+  std::optional<std::size_t> train_gap_max;
   std::size_t seeds = 3, steps = 500, batch = 32, test_sentences = 500;
   std::size_t embedding = 16, hidden = 32;
   double learning_rate = 1e-2, clip = 1;
@@ -50,7 +54,7 @@ struct GapPoint {
   std::vector<double> accuracy;  // test accuracy per seed, each model trained at this gap
 };
 
-// Trains a fresh model per gap and seed (Adam, gradient clipping), tests it on fresh sentences at that gap.
+// Trains fresh models (Adam, gradient clipping) as config says, in parallel, and tests them on fresh sentences.
 std::vector<GapPoint> gap_sweep(const GapConfig& config, const ClassifierFactory& factory, const std::string& label,
                                 std::uint64_t seed);
 // Embedding -> tanh RNN cell -> a linear readout of the last state.

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "check.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/parallel.hpp"
@@ -60,6 +62,26 @@ TEST_CASE("threaded and single-threaded matmul agree exactly") {
   const Tensor two = matmul(a, b);
   set_num_threads(saved);
   CHECK(one == two);  // each element is summed in the same order whatever thread computes it
+}
+
+TEST_CASE("parallel_tasks runs every task once and rethrows a task's error") {
+  const std::size_t saved = num_threads();
+  set_num_threads(2);
+  std::vector<int> runs(37, 0);
+  std::vector<std::size_t> threads_seen(37, 0);
+  parallel_tasks(runs.size(), [&](std::size_t i) {
+    ++runs[i];  // each index belongs to one task, so no two threads write the same element
+    threads_seen[i] = num_threads();
+  });
+  CHECK(std::count(runs.begin(), runs.end(), 1) == 37);
+  CHECK(std::count(threads_seen.begin(), threads_seen.end(), 1) == 37);  // kernels inside a task stay single-threaded
+  CHECK(num_threads() == 2);
+  CHECK_CONTAINS(message_of<std::runtime_error>([] {
+    parallel_tasks(5, [](std::size_t i) {
+      if (i == 3) throw std::runtime_error("task 3 failed");
+    });
+  }), "task 3 failed");
+  set_num_threads(saved);
 }
 
 TEST_CASE("matmul rejects shapes that do not fit") {

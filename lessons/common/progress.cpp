@@ -26,6 +26,11 @@ void Progress::update(std::size_t step, double loss) {
   }
 }
 
+void Progress::advance(double loss) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  update(++done_, loss);
+}
+
 void Progress::draw(std::size_t step, double loss, bool final) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(step) / elapsed : 0;
