@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <stdexcept>
+#include <string>
 
 namespace rnnlab::lessons::data {
 
@@ -161,6 +162,41 @@ std::string sentence_of(const LanguageBatch& batch, std::size_t b) {
   std::string s;
   for (std::size_t t = 0; t < batch.steps; ++t) s += (t ? " " : "") + language_vocabulary()[batch.tokens[t * batch.batch + b]];
   return s;
+}
+
+AddingBatch adding_batch(std::size_t steps, std::size_t batch, Rng& rng, AddingForm form) {
+  if (steps < 2 || (form == AddingForm::hochreiter_1997 && steps < 24)) {
+    throw std::invalid_argument("adding_batch: " + std::to_string(steps) + " steps is too short for this form");
+  }
+  const bool original = form == AddingForm::hochreiter_1997;
+  const std::size_t length = original ? steps + rng.below(steps / 10 + 1) : steps;
+  AddingBatch out{Tensor::zeros({length, batch, 2}), Tensor::zeros({batch, 1}), {}, {}};
+  for (std::size_t b = 0; b < batch; ++b) {
+    std::size_t first = 0, second = 0;
+    if (original) {
+      first = rng.below(10);
+      second = rng.below(steps / 2 - 2);  // one of the first T/2 - 1 pairs other than `first`
+      if (second >= first) ++second;
+    } else {
+      first = rng.below(length / 2);
+      second = length / 2 + rng.below(length - length / 2);
+    }
+    double sum = 0;
+    for (std::size_t t = 0; t < length; ++t) {
+      const double value = original ? rng.uniform(-1, 1) : rng.uniform(0, 1);
+      out.inputs.at({t, b, 0}) = value;
+      if (t == first || t == second) {
+        out.inputs.at({t, b, 1}) = 1;
+        if (!(original && t == 0)) sum += value;
+      } else if (original && (t == 0 || t == length - 1)) {
+        out.inputs.at({t, b, 1}) = -1;
+      }
+    }
+    out.targets.at({b, 0}) = original ? 0.5 + sum / 4 : sum;
+    out.first_marker.push_back(std::min(first, second));
+    out.second_marker.push_back(std::max(first, second));
+  }
+  return out;
 }
 
 }  // namespace rnnlab::lessons::data

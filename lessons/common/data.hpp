@@ -67,4 +67,21 @@ LanguageBatch language_batch(std::size_t gap, std::size_t batch, Rng& rng);
 // The words of sentence b of a batch, joined by spaces.
 std::string sentence_of(const LanguageBatch& batch, std::size_t b);
 
+// The adding problem: a sequence of (value, marker) pairs; at the end, output the sum of the two marked values.
+// Only two of T steps matter, and the first of them lies far back.
+//   le_2015          (Le, Jaitly & Hinton 2015): values U[0, 1], one marker (1) uniformly in each half of the
+//                    sequence, target X1 + X2. Predicting the mean (1) scores MSE = Var(X1 + X2) = 1/6 ~ 0.167.
+//   hochreiter_1997  (Hochreiter & Schmidhuber 1997, Experiment 4): values U[-1, 1]; X1 is one of the first 10
+//                    pairs, X2 one of the first T/2 - 1 others; the first and last pair carry marker -1 unless
+//                    marked (X1 counts as 0 if the first pair was marked); target 0.5 + (X1 + X2) / 4; "correct"
+//                    means |error| < 0.04. The paper draws each sequence's length from [T, T + T/10]; here one
+//                    length is drawn per batch so a batch stays one [T, B, 2] tensor.
+enum class AddingForm { le_2015, hochreiter_1997 };
+struct AddingBatch {
+  Tensor inputs;   // [T, B, 2]: value, marker
+  Tensor targets;  // [B, 1]
+  std::vector<std::size_t> first_marker, second_marker;  // the marked steps of each sequence
+};
+AddingBatch adding_batch(std::size_t steps, std::size_t batch, Rng& rng, AddingForm form = AddingForm::le_2015);
+
 }  // namespace rnnlab::lessons::data
