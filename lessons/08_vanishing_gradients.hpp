@@ -29,6 +29,11 @@ struct NormConfig {
 // Computed by the autograd graph itself: every h_t keeps its gradient (retain_grad).
 std::vector<double> error_norm_by_lag(Activation f, double rho, const NormConfig& config, std::uint64_t seed);
 
+// The measurement itself, for any recurrent net: `states` are s_1 .. s_T of B independent sequences ([B, H] each,
+// retain_grad() called on each). Backpropagates L = sum_b u_b . s_T[b] with u_b random unit vectors drawn from
+// `rng`, and returns for k = 0 .. T-1 the median over the sequences of ||dL/ds_(T-k)[b]||.
+std::vector<double> median_error_norm_by_lag(const std::vector<Var>& states, Rng& rng);
+
 // ---- (4) the long-term dependency: "i grew up in france ... i speak fluent ___" ----
 
 // A model for the gap sweep: reads a batch of sentences and returns logits [B, 4] for the language.

@@ -162,28 +162,7 @@ std::vector<double> state_gradient_by_lag(const AddingModel& model, bool cell_pa
     s.retain_grad();
     watched.push_back(s);
   }
-  // L = sum over sequences of u_b . s_T,b with u_b a random unit vector: the sequences do not interact, so
-  // dL/ds_t,b is sequence b's own backpropagated error.
-  Tensor u = Tensor::normal({sequences, hidden}, 0, 1, rng);
-  for (std::size_t b = 0; b < sequences; ++b) {
-    double norm = 0;
-    for (std::size_t j = 0; j < hidden; ++j) norm += u.at({b, j}) * u.at({b, j});
-    for (std::size_t j = 0; j < hidden; ++j) u.at({b, j}) /= std::sqrt(norm);
-  }
-  backward(sum(watched.back() * Var(u)));
-  std::vector<double> median(steps);
-  for (std::size_t k = 0; k < steps; ++k) {
-    const Tensor& g = watched[steps - 1 - k].grad();
-    std::vector<double> norms(sequences);
-    for (std::size_t b = 0; b < sequences; ++b) {
-      double n = 0;
-      for (std::size_t j = 0; j < hidden; ++j) n += g.at({b, j}) * g.at({b, j});
-      norms[b] = std::sqrt(n);
-    }
-    std::nth_element(norms.begin(), norms.begin() + static_cast<long>(sequences / 2), norms.end());
-    median[k] = norms[sequences / 2];
-  }
-  return median;
+  return lesson08::median_error_norm_by_lag(watched, rng);
 }
 
 // ---- the language task with gated cells ----
