@@ -23,6 +23,7 @@
 #include "autograd/ops.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/stats.hpp"
 #include "nn/init.hpp"
 #include "nn/layers.hpp"
 #include "nn/optim.hpp"
@@ -75,8 +76,7 @@ std::vector<double> median_error_norm_by_lag(const std::vector<Var>& states, Rng
       for (std::size_t j = 0; j < H; ++j) sq += g[b * H + j] * g[b * H + j];
       norms[b] = std::sqrt(sq);
     }
-    std::nth_element(norms.begin(), norms.begin() + static_cast<long>(B / 2), norms.end());
-    by_lag[k] = norms[B / 2];
+    by_lag[k] = median(norms);
   }
   return by_lag;
 }

@@ -17,6 +17,7 @@
 #include "autograd/ops.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/stats.hpp"
 
 namespace rnnlab::lessons::lesson10 {
 
@@ -107,10 +108,8 @@ Result experiment(const Config& c) {
   const Surface grid = evaluate(ws, bs);
   r.grid_error = grid.error;
   for (std::size_t i = 0; i < ws.size(); ++i) r.grid_gradient_norm.push_back(std::hypot(grid.grad_w[i], grid.grad_b[i]));
-  std::vector<double> sorted = r.grid_gradient_norm;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
   r.max_over_median_gradient =
-      *std::max_element(r.grid_gradient_norm.begin(), r.grid_gradient_norm.end()) / sorted[sorted.size() / 2];
+      *std::max_element(r.grid_gradient_norm.begin(), r.grid_gradient_norm.end()) / median(r.grid_gradient_norm);
   const Surface cliff = evaluate({5, 5}, {-2.75, -2.5});
   r.cliff_drop = cliff.error[0] - cliff.error[1];
 

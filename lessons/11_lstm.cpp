@@ -89,7 +89,36 @@ Var AddingModel::forward(const Var& x) {
   return readout_.forward(select(output, 0, x.shape()[0] - 1));  // read the answer from the last state
 }
 
+Var AddingModel::forward_by_steps(const Var& x, bool fused) {
+  return readout_.forward(unroll_steps(cell_, weights(), x, fused).back().h);
+}
+
 const nn::RecurrentLayers::Weights& AddingModel::weights() const { return layer_->weights(0); }
+
+std::vector<nn::RecurrentState> unroll_steps(Cell cell, const nn::RecurrentLayers::Weights& w, const Var& x, bool fused) {
+  const std::size_t steps = x.shape()[0], batch = x.shape()[1], hidden = w.weight_hh.shape()[1];
+  const Var projected = linear(x, w.weight_ih, w.bias_ih);  // [T, B, G*H], every step's input at once
+  nn::RecurrentState state{Var(Tensor::zeros({batch, hidden})), Var(Tensor::zeros({batch, hidden}))};
+  if (cell != Cell::lstm) state.c = Var();
+  std::vector<nn::RecurrentState> states;
+  states.reserve(steps);
+  for (std::size_t t = 0; t < steps; ++t) {
+    const Var x_t = select(projected, 0, t);
+    switch (cell) {
+      case Cell::lstm:
+        state = fused ? nn::lstm_step(x_t, state, w.weight_hh, w.bias_hh)
+                      : nn::lstm_step_composed(x_t, state, w.weight_hh, w.bias_hh);
+        break;
+      case Cell::gru:
+        state.h = fused ? nn::gru_step(x_t, state.h, w.weight_hh, w.bias_hh)
+                        : nn::gru_step_composed(x_t, state.h, w.weight_hh, w.bias_hh);
+        break;
+      case Cell::tanh: state.h = tanh(x_t + linear(state.h, w.weight_hh, w.bias_hh)); break;
+    }
+    states.push_back(state);
+  }
+  return states;
+}
 
 AddingRun train_adding(AddingModel& model, const AddingConfig& c, Rng& rng, Progress* progress) {
   const data::AddingBatch test = data::adding_batch(c.steps, c.test_sequences, rng, c.form);
@@ -143,23 +172,10 @@ std::vector<double> state_gradient_by_lag(const AddingModel& model, bool cell_pa
   }
   Rng rng(seed);
   const data::AddingBatch batch = data::adding_batch(steps, sequences, rng);
-  const nn::RecurrentLayers::Weights& w = model.weights();
-  const std::size_t hidden = w.weight_hh.shape()[1];
-  // Every step by hand, keeping each state's gradient (retain_grad).
-  const Var projected = linear(Var(batch.inputs), w.weight_ih, w.bias_ih);  // [T, B, G*H]
-  nn::RecurrentState state{Var(Tensor::zeros({sequences, hidden})), Var(Tensor::zeros({sequences, hidden}))};
   std::vector<Var> watched;
-  for (std::size_t t = 0; t < steps; ++t) {
-    const Var x_t = select(projected, 0, t);
-    if (model.cell() == Cell::lstm) {
-      state = nn::lstm_step(x_t, state, w.weight_hh, w.bias_hh);
-    } else if (model.cell() == Cell::gru) {
-      state.h = nn::gru_step(x_t, state.h, w.weight_hh, w.bias_hh);
-    } else {
-      state.h = tanh(x_t + linear(state.h, w.weight_hh, w.bias_hh));
-    }
+  for (nn::RecurrentState& state : unroll_steps(model.cell(), model.weights(), Var(batch.inputs))) {
     Var& s = cell_path ? state.c : state.h;
-    s.retain_grad();
+    s.retain_grad();  // keep each state's gradient
     watched.push_back(s);
   }
   return lesson08::median_error_norm_by_lag(watched, rng);
@@ -245,12 +261,7 @@ Result experiment(const Config& c) {
     Rng rng(c.seed + 7);
     const data::AddingBatch one = data::adding_batch(c.adding.steps, 1, rng, c.adding.form);
     AddingModel& model = *r.lstm.front().model;
-    const nn::RecurrentLayers::Weights& w = model.weights();
-    const std::size_t hidden = w.weight_hh.shape()[1];
-    const Var projected = linear(Var(one.inputs), w.weight_ih, w.bias_ih);
-    nn::RecurrentState state{Var(Tensor::zeros({1, hidden})), Var(Tensor::zeros({1, hidden}))};
-    for (std::size_t t = 0; t < c.adding.steps; ++t) {
-      state = nn::lstm_step(select(projected, 0, t), state, w.weight_hh, w.bias_hh);
+    for (const nn::RecurrentState& state : unroll_steps(Cell::lstm, model.weights(), Var(one.inputs))) {
       const auto values = state.c.value().values();
       r.cell_state.emplace_back(values.begin(), values.end());
     }

@@ -28,6 +28,9 @@ class AddingModel : public nn::Module {
  public:
   AddingModel(Cell cell, std::size_t hidden, Rng& rng, std::optional<real> forget_bias = std::nullopt);
   Var forward(const Var& x);
+  // The same function computed by unroll_steps, with the fused cells or their composed reference (lesson 13
+  // times the two; a test checks all three agree).
+  Var forward_by_steps(const Var& x, bool fused);
   Cell cell() const { return cell_; }
   // The recurrent layer's weights, to run its steps by hand (lessons 11 and 12 inspect c_t and h_t).
   const nn::RecurrentLayers::Weights& weights() const;
@@ -37,6 +40,12 @@ class AddingModel : public nn::Module {
   std::unique_ptr<nn::RecurrentLayers> layer_;
   nn::Linear readout_;
 };
+
+// Runs a recurrent layer's steps by hand over x [T, B, in] from zero states and returns every step's state (h, and
+// c for the LSTM), so a lesson can look inside or keep their gradients (retain_grad). `fused` picks nn::lstm_step
+// and nn::gru_step or their composed versions; the tanh RNN has one form.
+std::vector<nn::RecurrentState> unroll_steps(Cell cell, const nn::RecurrentLayers::Weights& weights, const Var& x,
+                                             bool fused = true);
 
 struct AddingConfig {
   std::size_t steps = 50;  // T

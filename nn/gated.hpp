@@ -88,7 +88,8 @@ class GRU : public RecurrentLayers {
 // The steps themselves, shared by the cells and the layers. x_projected = x W_ih^T + b_ih ([B, G*H]).
 // lstm_step and gru_step run the fused cells of autograd/ops.hpp (one node for the elementwise part);
 // the *_composed versions build the same step from basic ops, exactly as the equations above read. They give
-// equal values and gradients (tested); the composed ones are the reference, the fused ones are ~3x faster.
+// equal values and gradients (tested); the composed ones are the reference, the fused ones skip the memory passes
+// and graph nodes of ~20 small ops (lesson 13 times the two).
 RecurrentState lstm_step(const Var& x_projected, const RecurrentState& state, const Var& weight_hh, const Var& bias_hh);
 Var gru_step(const Var& x_projected, const Var& h, const Var& weight_hh, const Var& bias_hh);
 RecurrentState lstm_step_composed(const Var& x_projected, const RecurrentState& state, const Var& weight_hh,

@@ -95,4 +95,24 @@ TEST_CASE("the error along an LSTM's cell state: with forget gates forced to 1 i
   }), "only an LSTM has a cell state");
 }
 
+TEST_CASE("an adding model gives the same answer through its layer and step by step with fused or composed cells") {
+  for (lesson11::Cell cell : {lesson11::Cell::tanh, lesson11::Cell::gru, lesson11::Cell::lstm}) {
+    CAPTURE(lesson11::name_of(cell));
+    Rng rng(8);
+    lesson11::AddingModel model(cell, 6, rng, cell == lesson11::Cell::lstm ? std::optional<real>(1.0) : std::nullopt);
+    const Var x(data::adding_batch(12, 3, rng).inputs);
+    const Tensor layer = model.forward(x).value();
+    const Tensor fused = model.forward_by_steps(x, true).value();
+    const Tensor composed = model.forward_by_steps(x, false).value();
+    REQUIRE(layer.shape() == Shape{3, 1});
+    for (std::size_t b = 0; b < 3; ++b) {
+      CHECK(fused[b] == doctest::Approx(layer[b]).epsilon(1e-13));
+      CHECK(composed[b] == doctest::Approx(layer[b]).epsilon(1e-13));
+    }
+    const std::vector<nn::RecurrentState> states = lesson11::unroll_steps(cell, model.weights(), x);
+    CHECK(states.size() == 12);
+    CHECK(static_cast<bool>(states.back().c) == (cell == lesson11::Cell::lstm));
+  }
+}
+
 }  // TEST_SUITE

@@ -4,6 +4,7 @@
 #include "lessons/common/options.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/report.hpp"
+#include "lessons/common/stats.hpp"
 
 using namespace rnnlab;
 using namespace rnnlab::lessons;
@@ -54,6 +55,13 @@ std::size_t count(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_SUITE("lessons") {
+
+TEST_CASE("median: the middle value (the upper one for an even count)") {
+  CHECK(median({3, 1, 2}) == 2);
+  CHECK(median({4, 1, 3, 2}) == 3);
+  CHECK(median({7}) == 7);
+  CHECK_CONTAINS(message_of<std::invalid_argument>([] { (void)median({}); }), "median: no values");
+}
 
 TEST_CASE("the options parser") {
   const auto defaults = parse_options({}, "out/default");
