@@ -16,10 +16,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/common/plot.hpp"
+#include "lessons/common/stats.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab::lessons::lesson12 {
@@ -30,22 +32,24 @@ const LessonInfo info = {
     "it at every step. Jozefowicz, Zaremba & Sutskever (2015) found that initializing its bias to 1 closes most of "
     "the gap to the best recurrent architectures: the gate starts open, and the carousel carries the error from the "
     "first step of training.",
-    "At initialization the product of forget gates 50 steps back is ~1e-15 with bias 0 and ~1e-7 with bias 1; on the "
-    "adding problem at T = 100, bias 2 solves most runs and bias 0 almost none."};
+    "At initialization the product of forget gates 50 steps back is ~1e-15 with bias 0 and ~1e-7 with bias 1; on lesson "
+    "08's sentence task with gaps up to 60 words, every run started at bias 2 learns it in 600 steps, most at bias 0 do "
+    "not."};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
   c.seed = seed;
-  c.adding.steps = 100;
-  c.adding.training_steps = 800;
-  c.adding.test_sequences = 300;
-  c.adding.evaluate_every = 100;
+  c.gap.gaps = {5, 20, 40, 60};
+  c.gap.train_gap_max = 60;
+  c.gap.steps = 600;
+  c.gap.seeds = 6;
   if (quick) {
     c.sequences = 16;
-    c.adding.steps = 60;
-    c.adding.training_steps = 300;
-    c.adding.test_sequences = 100;
-    c.seeds = 2;
+    c.gap.gaps = {5, 40};
+    c.gap.train_gap_max = 40;
+    c.gap.steps = 400;
+    c.gap.seeds = 2;
+    c.gap.test_sentences = 200;
   }
   return c;
 }
@@ -67,39 +71,46 @@ std::vector<double> forget_product_by_lag(double forget_bias, const Config& c) {
     forget[t] = sigmoid(slice(gates, 1, H, 2 * H));
     state = nn::lstm_step(x_t, state, w.weight_hh, w.bias_hh);
   }
-  std::vector<double> median(T);
+  std::vector<double> by_lag(T);
   Tensor product = Tensor::ones({B, H});
   for (std::size_t k = 1; k <= T; ++k) {
     product *= forget[T - k];  // now f_T ... f_(T-k+1), counting t from 1
-    std::vector<double> values(product.values().begin(), product.values().end());
-    std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
-    median[k - 1] = values[values.size() / 2];
+    by_lag[k - 1] = median(std::vector<double>(product.values().begin(), product.values().end()));
   }
-  return median;
+  return by_lag;
 }
 
 Result experiment(const Config& c) {
   Result r;
   for (double bias : c.biases) r.products.push_back(forget_product_by_lag(bias, c));
-  std::vector<lesson11::AddingJob> jobs;
   for (double bias : c.biases) {
-    for (std::size_t s = 0; s < c.seeds; ++s) jobs.push_back({lesson11::Cell::lstm, c.adding_hidden, c.seed * 100 + s, bias});
-  }
-  const std::vector<lesson11::TrainedAdding> trained = lesson11::train_adding_jobs(jobs, c.adding, "adding, 3 biases");
-  r.runs.resize(c.biases.size());
-  r.solved.assign(c.biases.size(), 0);
-  for (std::size_t k = 0; k < trained.size(); ++k) {
-    const std::size_t b = k / c.seeds;
-    r.runs[b].push_back(trained[k]);
-    r.solved[b] += trained[k].run.final_mse < c.solved_below;
+    const std::string label = "LSTM, forget bias " + plot::format_number(bias);
+    r.accuracy.push_back(lesson08::gap_sweep(c.gap, [&](Rng& rng) {
+      return lesson11::make_gated_classifier(lesson11::Cell::lstm, rng, c.gap, bias);
+    }, label, c.seed + 5));  // the same seeds for every bias: only the bias differs
+    std::vector<double> lowest(c.gap.seeds, 1.0);
+    for (const lesson08::GapPoint& point : r.accuracy.back()) {
+      for (std::size_t s = 0; s < c.gap.seeds; ++s) lowest[s] = std::min(lowest[s], point.accuracy[s]);
+    }
+    r.solved.push_back(static_cast<std::size_t>(
+        std::count_if(lowest.begin(), lowest.end(), [&](double a) { return a >= c.solved_at; })));
+    r.lowest.push_back(lowest);
   }
   return r;
 }
 
 namespace {
 
+std::string gap_list(const Config& c) {
+  std::string out;
+  for (std::size_t g : c.gap.gaps) out += (out.empty() ? "" : ", ") + std::to_string(g);
+  return out;
+}
+
 std::size_t index_of(const Config& c, double bias) {
-  return static_cast<std::size_t>(std::find(c.biases.begin(), c.biases.end(), bias) - c.biases.begin());
+  const auto at = std::find(c.biases.begin(), c.biases.end(), bias);
+  if (at == c.biases.end()) throw std::invalid_argument("lesson 12: the claims need forget bias " + plot::format_number(bias));
+  return static_cast<std::size_t>(at - c.biases.begin());
 }
 
 }  // namespace
@@ -107,17 +118,15 @@ std::size_t index_of(const Config& c, double bias) {
 std::vector<Claim> claims(const Result& r, const Config& c) {
   const std::size_t b0 = index_of(c, 0), b1 = index_of(c, 1), b2 = index_of(c, 2);
   const double ratio = r.products[b1][49] / r.products[b0][49];
-  const double n = static_cast<double>(c.seeds);
+  const double n = static_cast<double>(c.gap.seeds);
   const double share0 = static_cast<double>(r.solved[b0]) / n, share1 = static_cast<double>(r.solved[b1]) / n,
                share2 = static_cast<double>(r.solved[b2]) / n;
-  const std::string of = " of " + std::to_string(c.seeds) + " runs";
+  const std::string of = " (of " + std::to_string(c.gap.seeds) + " seeds)";
   return {
       {"at init, 50 steps back: forget-gate product with bias 1 / with bias 0", ratio, "> 1e4", ratio > 1e4},
-      {"adding problem, T = " + std::to_string(c.adding.steps) + ": share solved with bias 2" + of, share2, ">= 5/8",
-       share2 >= 5.0 / 8},
-      {"share solved with bias 0" + of, share0, "<= 1/8", share0 <= 1.0 / 8},
-      {"share solved: bias 2 minus bias 1, and bias 1 minus bias 0 (the smaller)", std::min(share2 - share1, share1 - share0),
-       ">= 0", share2 >= share1 && share1 >= share0},
+      {"language task: share of runs solved with forget bias 2" + of, share2, ">= 5/6", share2 >= 5.0 / 6 - 1e-12},
+      {"share solved with bias 2 minus share solved with bias 0", share2 - share0, ">= 1/2", share2 - share0 >= 0.5 - 1e-12},
+      {"share solved with bias 1 minus share solved with bias 0", share1 - share0, ">= 0", share1 >= share0},
   };
 }
 
@@ -153,42 +162,40 @@ int run(const Options& options) {
               "error at every step.",
               products.text(60, 12));
 
-  report.say("(b) The adding problem of lesson 11 at T = " + std::to_string(c.adding.steps) + ": LSTMs with " +
-             std::to_string(c.adding_hidden) + " units, forget bias 0, 1 and 2, " + std::to_string(c.seeds) +
-             " seeds each, " + std::to_string(c.adding.training_steps) + " Adam steps (0.01, batches of " +
-             std::to_string(c.adding.batch) + ", clipping at 1). A run counts as solved if its test MSE ends below " +
-             plot::format_number(c.solved_below) + " (always answering the mean scores 0.167).");
-  plot::LineChart curves;
-  curves.title = "The adding problem, T = " + std::to_string(c.adding.steps) + ": every run, colored by forget bias";
-  curves.x_label = "training step";
-  curves.y_label = "test MSE (log scale)";
-  curves.log_y = true;
-  for (std::size_t b = 0; b < c.biases.size(); ++b) {
-    for (std::size_t s = 0; s < r.runs[b].size(); ++s) {
-      const lesson11::AddingRun& run = r.runs[b][s].run;
-      curves.series.push_back({s == 0 ? "forget bias " + plot::format_number(c.biases[b]) : "", run.step, run.test_mse,
-                               plot::palette()[b], false, false});
-    }
-  }
-  curves.reference_lines = {{c.solved_below, "solved below this"}};
-  report.plot("adding_curves.svg", curves.svg(), "Each line is one run. The runs that escape the baseline plateau are the ones "
-              "whose memory path was open from the start.");
+  report.say("(b) What the bias does to learning: lesson 08's sentence task, \"i grew up in france ... i speak fluent "
+             "___\", trained as in lesson 11 on gaps mixed from 0 to " + std::to_string(*c.gap.train_gap_max) +
+             " filler words and tested at gaps " + gap_list(c) + ". LSTMs with " + std::to_string(c.gap.hidden) +
+             " units (embedding " + std::to_string(c.gap.embedding) + "), forget bias 0, 1 and 2, " +
+             std::to_string(c.gap.seeds) + " seeds each, the same seeds for every bias; Adam 0.01, batches of " +
+             std::to_string(c.gap.batch) + ", clipping at 1, " + std::to_string(c.gap.steps) + " steps. A run counts "
+             "as solved if its test accuracy is at least " + plot::format_number(c.solved_at) +
+             " at every tested gap (chance is 0.25).");
 
-  plot::BarChart solved;
-  solved.title = "Runs that solve the adding problem (T = " + std::to_string(c.adding.steps) + ")";
-  solved.y_label = "solved runs of " + std::to_string(c.seeds);
+  plot::BarChart lowest;
+  lowest.title = "Each run's accuracy at its hardest tested gap, after " + std::to_string(c.gap.steps) + " steps";
+  lowest.y_label = "lowest test accuracy over the gaps";
+  lowest.y_max = 1;
   for (std::size_t b = 0; b < c.biases.size(); ++b) {
-    solved.categories.push_back("forget bias " + plot::format_number(c.biases[b]));
-    report.figure("forget bias " + plot::format_number(c.biases[b]) + ": runs solved", static_cast<double>(r.solved[b]));
+    const std::string name = "forget bias " + plot::format_number(c.biases[b]);
+    lowest.categories.push_back(name + ": " + std::to_string(r.solved[b]) + " of " + std::to_string(c.gap.seeds) + " solved");
+    report.figure(name + ": runs solved", static_cast<double>(r.solved[b]));
   }
-  std::vector<double> counts(r.solved.begin(), r.solved.end());
-  solved.series = {{"solved", counts, ""}};
-  solved.y_max = static_cast<double>(c.seeds);
-  report.plot("solved.svg", solved.svg(), "One number at initialization decides most of the outcome.", solved.text(30));
+  for (std::size_t s = 0; s < c.gap.seeds; ++s) {
+    plot::BarSeries seed{"seed " + std::to_string(s), {}, plot::palette()[s % plot::palette().size()]};
+    for (std::size_t b = 0; b < c.biases.size(); ++b) seed.values.push_back(r.lowest[b][s]);
+    lowest.series.push_back(seed);
+  }
+  lowest.reference_lines = {{c.solved_at, "solved"}, {0.25, "chance"}};
+  report.plot("solved.svg", lowest.svg(),
+              "One bar per seed. With bias 0 most runs are still stuck after " + std::to_string(c.gap.steps) +
+                  " steps: they have learned some countries, or none; started open, the same seeds learn all four at "
+                  "every gap.",
+              lowest.text(30));
   report.say("Nothing else differs between these runs: the same architecture, data, optimizer and seeds. The bias only "
-             "moves where the forget gate starts. Started near 1, the cell path carries the error from the first step "
-             "and training can discover what to store; started at 1/2, the error from step 100 never reaches the first "
-             "marker, and the net settles for answering the mean.");
+             "moves where the forget gate starts. Started near 1, the cell path carries the error from the country to "
+             "the question from the first step of training, and the net can discover what to store; started at 1/2, "
+             "the error from 40 words later arrives as 1e-12 of itself, and the net must first learn to keep its gate "
+             "open with no signal telling it why.");
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -14,10 +14,9 @@ struct Config {
   std::vector<double> biases = {0, 1, 2};
   // (a) an untrained LSTM on random inputs: the forget gates' product along the cell path
   std::size_t hidden = 32, inputs = 8, sequences = 64, lags = 100;
-  // (b) the adding problem, `seeds` LSTMs per bias
-  lesson11::AddingConfig adding;
-  std::size_t adding_hidden = 16, seeds = 8;
-  double solved_below = 0.01;  // a run "solves" the problem when its final test MSE is below this
+  // (b) lesson 08's language task, trained on mixed gaps as in lesson 11: gap.seeds LSTMs per bias
+  lesson08::GapConfig gap;
+  double solved_at = 0.9;  // a run "solves" the task when its accuracy at every tested gap is at least this
   std::uint64_t seed = 0;
 };
 Config config(bool quick, std::uint64_t seed);
@@ -27,9 +26,10 @@ Config config(bool quick, std::uint64_t seed);
 std::vector<double> forget_product_by_lag(double forget_bias, const Config& config);
 
 struct Result {
-  std::vector<std::vector<double>> products;                // [bias][lag - 1]
-  std::vector<std::vector<lesson11::TrainedAdding>> runs;   // [bias][seed]
-  std::vector<std::size_t> solved;                          // [bias]
+  std::vector<std::vector<double>> products;             // [bias][lag - 1]
+  std::vector<std::vector<lesson08::GapPoint>> accuracy;  // [bias][tested gap], one accuracy per seed
+  std::vector<std::vector<double>> lowest;                // [bias][seed]: the accuracy at the hardest tested gap
+  std::vector<std::size_t> solved;                        // [bias]
 };
 
 Result experiment(const Config& config);
