@@ -47,7 +47,7 @@ Config config(bool quick, std::uint64_t seed) {
     c.sequences = 16;
     c.gap.gaps = {5, 40};
     c.gap.train_gap_max = 40;
-    c.gap.steps = 400;
+    c.gap.steps = 300;
     c.gap.seeds = 2;
     c.gap.test_sentences = 200;
   }

@@ -26,7 +26,8 @@ inline const std::vector<lesson11::Cell> cells = {lesson11::Cell::tanh, lesson11
 struct Timing {
   lesson11::Cell cell;
   std::size_t parameters = 0;          // of the recurrent layer, at timing_hidden
-  double fused_ms = 0, composed_ms = 0;  // median milliseconds per training step (the tanh RNN has one form)
+  double fused_ms = 0, composed_ms = 0;  // median milliseconds per training step; composed is NaN for the tanh
+                                         // RNN, which has one form
 };
 
 // Median milliseconds for one training step (forward, backward, clipping, Adam) of an adding model of `hidden`

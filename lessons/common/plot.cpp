@@ -439,7 +439,7 @@ std::string BarChart::text(int width) const {
       for (int i = 0; i < length; ++i) bar += "\u2588";
       out += "  " + (k == 0 ? categories[c] : "") + std::string(label_width - (k == 0 ? categories[c].size() : 0), ' ') +
              "  " + series[k].name + std::string(name_width - series[k].name.size(), ' ') + " " + bar + " " +
-             tick_label(v) + "\n";
+             (std::isfinite(v) ? tick_label(v) : "-") + "\n";
     }
   }
   return out;

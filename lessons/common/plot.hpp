@@ -42,7 +42,7 @@ struct LineChart {
 
 struct BarSeries {
   std::string name;
-  std::vector<double> values;  // one per category
+  std::vector<double> values;  // one per category; NaN draws no bar (and "-" in text)
   std::string color;
 };
 
