@@ -5,6 +5,7 @@
 
 #include "autograd/ops.hpp"
 #include "nn/init.hpp"
+#include "nn/layers.hpp"
 
 namespace rnnlab::nn {
 
@@ -70,6 +71,9 @@ RecurrentLayers::RecurrentLayers(const char* name, std::size_t gates, std::size_
   require_positive(input_size, "input_size", name);
   require_positive(hidden_size, "hidden_size", name);
   require_positive(options.num_layers, "num_layers", name);
+  if (!(options.dropout >= 0 && options.dropout < 1)) {
+    throw std::invalid_argument(std::string(name) + ": dropout must be in [0, 1), got " + std::to_string(options.dropout));
+  }
   const real bound = 1 / std::sqrt(static_cast<real>(hidden_size));
   const std::size_t directions = num_directions(), rows = gates * hidden_size;
   for (std::size_t layer = 0; layer < options.num_layers; ++layer) {
@@ -86,6 +90,7 @@ RecurrentLayers::RecurrentLayers(const char* name, std::size_t gates, std::size_
       weights_.push_back(w);
     }
   }
+  if (options.dropout > 0) dropout_rng_ = Rng(rng.next_u64());
 }
 
 const RecurrentLayers::Weights& RecurrentLayers::weights(std::size_t layer, std::size_t direction) const {
@@ -128,7 +133,10 @@ RecurrentLayers::Sequence RecurrentLayers::run(const Var& x, const Var& h0, cons
       if (with_cell) final_c.push_back(state.c);
       direction_outputs.push_back(stack(states, 0));
     }
-    input = directions == 1 ? direction_outputs[0] : concat(direction_outputs, 2);
+    Var output = directions == 1 ? direction_outputs[0] : concat(direction_outputs, 2);
+    if (options_.residual && output.shape() == input.shape()) output = output + input;
+    const bool last = layer + 1 == options_.num_layers;
+    input = last ? output : dropout(output, options_.dropout, is_training(), dropout_rng_);
   }
   return {input, stack(final_h, 0), with_cell ? stack(final_c, 0) : Var()};
 }

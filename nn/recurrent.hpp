@@ -13,7 +13,8 @@
 // (Two bias vectors where one would do: PyTorch keeps both, for cuDNN compatibility, so we do too.)
 //
 // forward(x [T, B, in], h0 [D * num_layers, B, H] or empty for zeros) returns
-//     output [T, B, D * H]   the last layer's state at every step (forward and reverse concatenated), and
+//     output [T, B, D * H]   the last layer's state at every step (forward and reverse concatenated; with the
+//                            residual option, plus that layer's input), and
 //     h_n    [D * num_layers, B, H]   every layer's and direction's final state (layer-major, like PyTorch).
 // A known confusion: for a bidirectional net, output[T-1] is NOT all of h_n: the reverse direction's final
 // state belongs to t = 0 (it read the sequence backwards), so h_n's reverse half equals output[0]'s second half.
@@ -36,6 +37,14 @@ struct RecurrentOptions {
   std::size_t num_layers = 1;
   bool bidirectional = false;
   bool bias = true;
+  // Dropout on every layer's output except the last, while training (Module::train()), as torch.nn.RNN's dropout.
+  // The masks come from a generator seeded from the constructor's rng after the weights, so the weights are the
+  // same with and without dropout.
+  real dropout = 0;
+  // An rnnlab extension PyTorch does not have: add each layer's input to its output where their sizes match
+  // (x_{k+1} = layer_k(x_k) + x_k), as the deep stacks of speech recognition and translation (e.g. Wu et al. 2016)
+  // do, so the error reaches the lower layers through the sum as well as through each layer.
+  bool residual = false;
 };
 
 // One step of an Elman cell on a batch: x [B, in], h [B, H] -> h' [B, H].
@@ -95,6 +104,7 @@ class RecurrentLayers : public Module {
   std::size_t input_, hidden_;
   RecurrentOptions options_;
   std::vector<Weights> weights_;  // index layer * D + direction
+  mutable Rng dropout_rng_;       // the dropout masks (drawn in forward, hence mutable)
 };
 
 struct RNNResult {

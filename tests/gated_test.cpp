@@ -77,6 +77,31 @@ TEST_CASE("gradcheck LSTM and GRU sequence modules over 5 steps") {
   }, with_parameters({x, h0}, gru)));
 }
 
+TEST_CASE("gradcheck a 2-layer bidirectional LSTM and GRU over 4 steps") {
+  Rng rng(13);
+  LSTM lstm(2, 3, rng, {.num_layers = 2, .bidirectional = true});
+  GRU gru(2, 3, rng, {.num_layers = 2, .bidirectional = true});
+  Var x(Tensor::normal({4, 2, 2}, 0, 1, rng), true);
+  Var h0(Tensor::normal({4, 2, 3}, 0, 0.5, rng), true), c0(Tensor::normal({4, 2, 3}, 0, 0.5, rng), true);
+  check_gradcheck(gradcheck([&] {
+    const LSTMResult r = lstm(x, h0, c0);
+    return flat({r.output, r.h_n, r.c_n});
+  }, with_parameters({x, h0, c0}, lstm)));
+  check_gradcheck(gradcheck([&] {
+    const RNNResult r = gru(x, h0);
+    return flat({r.output, r.h_n});
+  }, with_parameters({x, h0}, gru)));
+}
+
+TEST_CASE("gradcheck a residual 3-layer GRU and LSTM (every layer's input added to its output)") {
+  Rng rng(14);
+  GRU gru(3, 3, rng, {.num_layers = 3, .residual = true});
+  LSTM lstm(3, 3, rng, {.num_layers = 3, .residual = true});
+  Var x(Tensor::normal({4, 2, 3}, 0, 1, rng), true);
+  check_gradcheck(gradcheck([&] { return flat({gru(x).output, gru(x).h_n}); }, with_parameters({x}, gru)));
+  check_gradcheck(gradcheck([&] { return lstm(x).output; }, with_parameters({x}, lstm)));
+}
+
 TEST_CASE("LSTM and GRU parameters: PyTorch's names and gate blocks") {
   Rng rng(4);
   LSTM lstm(5, 7, rng, {.num_layers = 2});

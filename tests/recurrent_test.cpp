@@ -152,6 +152,40 @@ TEST_CASE("Jordan's state is a decaying trace of the previous outputs") {
   CHECK_TENSOR_CLOSE(slice(y, 0, 2, 3).reshape({1, 2}), y2, 1e-14, 1e-15);
 }
 
+TEST_CASE("residual RNN layers add each layer's input to its output where the sizes match") {
+  // Input 3, hidden 4: layer 0's sizes differ (no residual), layer 1's match. Same seed, same weights.
+  Rng a(7), b(7), c(7);
+  const RNN plain(3, 4, a, {.num_layers = 2});
+  const RNN residual(3, 4, b, {.num_layers = 2, .residual = true});
+  const RNN first_layer(3, 4, c);  // registered first, so it holds the same layer-0 weights
+  const Var x(Tensor::normal({5, 2, 3}, 0, 1, a));
+  const RNNResult p = plain(x), r = residual(x);
+  CHECK_TENSOR_CLOSE(r.output.value(), p.output.value() + first_layer(x).output.value(), 0, 0);
+  CHECK(r.h_n.value() == p.h_n.value());  // the states themselves do not change
+}
+
+TEST_CASE("dropout between RNN layers: only while training and never after the last layer") {
+  Rng a(8), b(8);
+  RNN plain(3, 4, a, {.num_layers = 2});
+  RNN dropped(3, 4, b, {.num_layers = 2, .dropout = 0.5});
+  for (std::size_t k = 0; k < plain.parameters().size(); ++k) {
+    CHECK(plain.parameters()[k].value() == dropped.parameters()[k].value());  // the same weights
+  }
+  const Var x(Tensor::normal({6, 3, 3}, 0, 1, a));
+  const Tensor expected = plain(x).output.value();
+  dropped.eval();
+  CHECK(dropped(x).output.value() == expected);
+  dropped.train();
+  const Tensor first = dropped(x).output.value(), second = dropped(x).output.value();
+  CHECK_FALSE(first == expected);
+  CHECK_FALSE(first == second);  // a fresh mask each call
+  // One layer: nothing comes after it, so nothing is dropped even while training.
+  Rng c(8), d(8);
+  const RNN one(3, 4, c), one_dropped(3, 4, d, {.dropout = 0.5});
+  CHECK(one_dropped(x).output.value() == one(x).output.value());
+  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { RNN bad(3, 4, c, {.dropout = 1.0}); }), "RNN: dropout must be in [0, 1)");
+}
+
 TEST_CASE("recurrent modules reject bad sizes and shapes") {
   Rng rng(10);
   CHECK_CONTAINS(message_of<std::invalid_argument>([&] { RNN bad(0, 4, rng); }), "input_size");
