@@ -294,7 +294,8 @@ int run(const Options& options) {
   report.plot("error_by_layer.svg", depth.svg(),
               "Each plain layer multiplies the error by its input weights and tanh': it shrinks by a constant factor "
               "per layer, the vanishing gradient of lesson 08 turned on its side. The residual sum passes it down "
-              "unchanged beside the layer, so the lowest layer learns as fast as the top.",
+              "beside the layer (identity plus the layer's Jacobian), so it even grows a little on the way: the "
+              "lowest layer gets as much error as the top.",
               depth.text(60, 10));
   report.figure("plain stack: ||dL/dx_1|| / ||dL/dx_top||", r.plain_by_layer.front() / r.plain_by_layer.back());
   report.figure("residual stack: ||dL/dx_1|| / ||dL/dx_top||", r.residual_by_layer.front() / r.residual_by_layer.back());
