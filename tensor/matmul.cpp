@@ -1,6 +1,7 @@
 #include "tensor/matmul.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,18 @@ Tensor make_output(const Product& p) {
 //   wide (kc x NR each, contiguous), sized to stay in the L2/L3 cache;
 //   MC rows of A at a time: that A block is packed into panels MR rows tall (kc x MR each), sized for L2;
 //   then each MR x NR tile of C is computed by the micro-kernel, its accumulators held in registers.
-constexpr std::size_t MR = 4, NR = 8;
+// The tile is MR x NR with NR = two vectors (GCC/Clang vector types: AVX registers of 4 doubles when the target
+// has AVX2, SSE2 registers of 2 in the portable build), and the 2 MR accumulators must stay in the 16 vector
+// registers with room for a row of B and one broadcast of A:
+//   AVX2 + FMA: 6 x 8 tile = 12 accumulators + 2 + 1.      SSE2: 4 x 4 tile = 8 accumulators + 2 + 1.
+#if defined(__AVX2__) && defined(__FMA__)
+constexpr std::size_t Lanes = 4, MR = 6;
+#else
+constexpr std::size_t Lanes = 2, MR = 4;
+#endif
+constexpr std::size_t NR = 2 * Lanes;
 constexpr std::size_t KC = 256, MC = 96, NC = 2048;
+static_assert(MC % MR == 0);
 
 // Packs rows [i0, i0 + mc) x cols [p0, p0 + kc) of A into MR-row panels: panel r holds, for each p,
 // the MR values A(i0 + r*MR + 0..MR-1, p0 + p). Rows past the edge are zero.
@@ -103,19 +114,34 @@ void pack_b(const MatrixView& b, std::size_t p0, std::size_t kc, std::size_t j0,
   }
 }
 
-// One MR x NR tile: acc = sum_p a[p] (a column of MR values) outer b[p] (a row of NR values); then
-// C[0..rows, 0..cols] += acc. Fixed trip counts let the compiler keep acc in vector registers.
+using Vector = real __attribute__((vector_size(Lanes * sizeof(real))));
+
+Vector load(const real* p) {
+  Vector v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// One MR x NR tile: acc = sum_p a[p] (a column of MR values) outer b[p] (a row of NR values, two vectors); then
+// C[0..rows, 0..cols] += acc. Written with two named vectors per row so the compiler keeps every accumulator in a
+// register for the whole loop over p.
 void micro_kernel(std::size_t kc, const real* a, const real* b, real* c, std::size_t ldc, std::size_t rows,
                   std::size_t cols) {
-  real acc[MR][NR] = {};
+  Vector left[MR] = {}, right[MR] = {};
   for (std::size_t p = 0; p < kc; ++p) {
+    const Vector b_left = load(b + p * NR), b_right = load(b + p * NR + Lanes);
+#pragma GCC unroll 8
     for (std::size_t i = 0; i < MR; ++i) {
       const real ai = a[p * MR + i];
-      for (std::size_t j = 0; j < NR; ++j) acc[i][j] += ai * b[p * NR + j];
+      left[i] += ai * b_left;
+      right[i] += ai * b_right;
     }
   }
   for (std::size_t i = 0; i < rows; ++i) {
-    for (std::size_t j = 0; j < cols; ++j) c[i * ldc + j] += acc[i][j];
+    real row[NR];
+    std::memcpy(row, &left[i], sizeof(Vector));
+    std::memcpy(row + Lanes, &right[i], sizeof(Vector));
+    for (std::size_t j = 0; j < cols; ++j) c[i * ldc + j] += row[j];
   }
 }
 
