@@ -20,6 +20,18 @@ Var matmul(const Var& a, const Var& b) {
   });
 }
 
+namespace {
+
+// x seen as a [rows, cols] matrix: x itself when it already has that shape (an RNN step's [B, H] state), else a
+// reshaped copy kept in `storage`. Saves a copy of every operand on the hot path of a recurrent loop.
+const Tensor& as_matrix(const Tensor& x, std::size_t rows, std::size_t cols, Tensor& storage) {
+  if (x.dim() == 2 && x.shape()[0] == rows && x.shape()[1] == cols) return x;
+  storage = x.reshape({static_cast<long>(rows), static_cast<long>(cols)});
+  return storage;
+}
+
+}  // namespace
+
 Var linear(const Var& x, const Var& weight, const Var& bias) {
   if (weight.dim() != 2 || x.dim() == 0 || x.shape().back() != weight.shape()[1] ||
       (bias && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))) {
@@ -30,7 +42,8 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
   const std::size_t in = weight.shape()[1], out = weight.shape()[0];
   const std::size_t rows = x.size() / std::max<std::size_t>(in, 1);
   // Fold every leading axis of x into one: x2 [rows, in]; y2 = x2 W^T + b is [rows, out].
-  Tensor y = matmul(x.value().reshape({static_cast<long>(rows), static_cast<long>(in)}), weight.value(), Transpose::second);
+  Tensor x_storage;
+  Tensor y = matmul(as_matrix(x.value(), rows, in, x_storage), weight.value(), Transpose::second);
   if (bias) y += bias.value();
   Shape shape = x.shape();
   shape.back() = out;
@@ -40,7 +53,8 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
     //   dL/dx = G W      ([rows, out] x [out, in])
     //   dL/dW = G^T x    ([out, rows] x [rows, in])
     //   dL/db = sum of G over rows
-    const Tensor g = node.grad.reshape({static_cast<long>(rows), static_cast<long>(out)});
+    Tensor g_storage, x_storage;
+    const Tensor& g = as_matrix(node.grad, rows, out, g_storage);
     Node& x = *node.inputs[0];
     Node& w = *node.inputs[1];
     if (x.requires_grad) {
@@ -48,7 +62,7 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
       accumulate_grad(x, matmul(g, w.value).reshape(std::vector<long>(s.begin(), s.end())));
     }
     if (w.requires_grad) {
-      accumulate_grad(w, matmul(g, x.value.reshape({static_cast<long>(rows), static_cast<long>(in)}), Transpose::first));
+      accumulate_grad(w, matmul(g, as_matrix(x.value, rows, in, x_storage), Transpose::first));
     }
     if (node.inputs.size() == 3 && wants_grad(node, 2)) accumulate_grad(*node.inputs[2], sum(g, 0));
   };
