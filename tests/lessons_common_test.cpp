@@ -74,6 +74,14 @@ TEST_CASE("the options parser") {
   CHECK(given->quick);
   CHECK(given->seed == 42);
   CHECK(given->out == "somewhere");
+  CHECK(given->data.empty());
+  CHECK_FALSE(given->generate);
+  const auto text = parse_options({"--data", "my.txt", "--generate", "--prompt", "Once"}, "x");
+  REQUIRE(text);
+  CHECK(text->data == "my.txt");
+  CHECK(text->generate);
+  CHECK(text->prompt == "Once");
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--data"}, "x"); }), "needs a value");
   CHECK_FALSE(parse_options({"--seed", "1", "--help"}, "x"));
   CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--fast"}, "x"); }), "unknown option '--fast'");
   CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--seed"}, "x"); }), "needs a value");

@@ -6,10 +6,13 @@ namespace rnnlab::lessons {
 
 std::string usage(const std::string& program) {
   return "usage: " + program +
-         " [--quick] [--seed N] [--out DIR] [--help]\n"
+         " [--quick] [--seed N] [--out DIR] [--data PATH] [--generate [--prompt TEXT]] [--help]\n"
          "  --quick      run the small configuration (the one the tests check)\n"
          "  --seed N     random seed (default 0); the same seed gives the same numbers\n"
          "  --out DIR    folder for plots, summary.json and card.html\n"
+         "  --data PATH  your own data file (the lessons that read data: 16 onwards)\n"
+         "  --generate   sample text from the model the last full run saved (lesson 16)\n"
+         "  --prompt T   the text --generate starts from (default \"The \")\n"
          "  --help       show this help\n";
 }
 
@@ -37,6 +40,14 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, const
     } else if (arg == "--out") {
       options.out = value();
       if (options.out.empty()) throw UsageError("--out needs a folder name");
+    } else if (arg == "--data") {
+      options.data = value();
+      if (options.data.empty()) throw UsageError("--data needs a file name");
+    } else if (arg == "--generate") {
+      options.generate = true;
+    } else if (arg == "--prompt") {
+      options.prompt = value();
+      if (options.prompt.empty()) throw UsageError("--prompt needs some text");
     } else {
       throw UsageError("unknown option '" + arg + "'");
     }

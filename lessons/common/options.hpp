@@ -2,6 +2,9 @@
 //   --quick      the small configuration the tests use (seconds instead of tens of seconds)
 //   --seed N     the random seed (every lesson is deterministic for a given seed)
 //   --out DIR    where plots, summary.json and card.html go (default: a folder per lesson in the course folder)
+//   --data PATH  the learner's own data file, for the lessons that read data (lesson 16 onwards)
+//   --generate   lesson 16: sample from the model the last full run saved, instead of training
+//   --prompt T   the text --generate starts from
 //   --help       the lesson's story in two lines, and these options
 #pragma once
 
@@ -16,7 +19,10 @@ namespace rnnlab::lessons {
 struct Options {
   bool quick = false;
   std::uint64_t seed = 0;
-  std::string out;  // output folder, created if missing
+  std::string out;   // output folder, created if missing
+  std::string data;  // empty: the lesson's own data
+  bool generate = false;
+  std::string prompt = "The ";
 };
 
 // Thrown for an unknown or malformed option; the message says which.
@@ -25,7 +31,7 @@ class UsageError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// The usage text: "usage: <program> [--quick] [--seed N] [--out DIR] [--help]" and one line per option.
+// The usage text: "usage: <program> [--quick] [--seed N] [--out DIR] ..." and one line per option.
 std::string usage(const std::string& program);
 
 // Parses argv. Returns std::nullopt when --help was given (the caller prints the help and exits 0).

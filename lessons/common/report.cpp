@@ -84,6 +84,8 @@ void Report::figure(const std::string& name, double value, const std::string& un
   std::printf("  %-52s %s %s\n", name.c_str(), format_value(value).c_str(), unit.c_str());
 }
 
+void Report::text(const std::string& name, const std::string& value) { texts_.emplace_back(name, value); }
+
 void Report::claim(const Claim& c) {
   claims_.push_back(c);
   std::printf("  [%s] %s: %s (criterion: %s)\n", c.passed ? "PASS" : "FAIL", c.text.c_str(), format_value(c.measured).c_str(),
@@ -125,7 +127,11 @@ int Report::finish() {
     json += std::string(i ? "," : "") + "\n    " + json_string(figures_[i].first) + ": {\"value\": " +
             json_number(figures_[i].second.first) + ", \"unit\": " + json_string(figures_[i].second.second) + "}";
   }
-  json += std::string(figures_.empty() ? "" : "\n  ") + "},\n  \"claims\": [";
+  json += std::string(figures_.empty() ? "" : "\n  ") + "},\n  \"texts\": {";
+  for (std::size_t i = 0; i < texts_.size(); ++i) {
+    json += std::string(i ? "," : "") + "\n    " + json_string(texts_[i].first) + ": " + json_string(texts_[i].second);
+  }
+  json += std::string(texts_.empty() ? "" : "\n  ") + "},\n  \"claims\": [";
   for (std::size_t i = 0; i < claims_.size(); ++i) {
     const Claim& c = claims_[i];
     json += std::string(i ? "," : "") + "\n    {\"claim\": " + json_string(c.text) + ", \"measured\": " + json_number(c.measured) +

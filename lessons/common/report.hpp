@@ -34,6 +34,8 @@ class Report {
   void say(const std::string& paragraph);
   // A named number (printed, and stored in summary.json).
   void figure(const std::string& name, double value, const std::string& unit = "");
+  // A named piece of text (a generated sample, say): stored in summary.json under "texts".
+  void text(const std::string& name, const std::string& value);
   // A claim with its verdict; printed at once and listed in the summary.
   void claim(const Claim& c);
   void claims(const std::vector<Claim>& cs);
@@ -54,6 +56,7 @@ class Report {
   Options options_;
   std::string card_;  // the HTML body built up as the lesson runs
   std::vector<std::pair<std::string, std::pair<double, std::string>>> figures_;
+  std::vector<std::pair<std::string, std::string>> texts_;
   std::vector<Claim> claims_;
 };
 
