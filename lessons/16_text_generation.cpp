@@ -407,7 +407,7 @@ int run(const Options& options) {
              plot::format_number(c.clip) + ", " + std::to_string(c.training_steps) + " steps. A tanh RNN of the "
              "same width trains beside it, the same way.");
   const Result r = experiment(c, corpus);
-  report.figure("characters in the text (after --quick's cut)", static_cast<double>(r.corpus.text.size()));
+  report.figure("characters in the text", static_cast<double>(r.corpus.text.size()));
   report.figure("vocabulary: distinct characters", static_cast<double>(r.vocabulary));
   report.figure("unigram entropy (nats per character)", r.unigram);
   report.figure("ln V: a uniform guess (nats per character)", std::log(static_cast<double>(r.vocabulary)));
