@@ -1,0 +1,400 @@
+// Lesson 19 — one in, sequence out; and sequence to sequence (Sutskever, Vinyals & Le 2014, "Sequence to sequence
+// learning with neural networks"; Cho et al. 2014, "Learning phrase representations using RNN encoder-decoder";
+// the captioning pattern of Vinyals et al. 2015, "Show and tell").
+//
+// A recurrent decoder writes a sequence one token at a time: from its state it predicts the next token, and that
+// token is its next input. Where the state starts decides what it writes.
+//   (a) One to many: the state starts from a fixed vector - an image's features in captioning, here a number's
+//       digits - and the decoder writes its name: 42 -> "forty two".
+//   (b) Many to many: an encoder RNN reads a whole input sequence and its last state starts the decoder. The
+//       whole input must pass through that one vector; Sutskever et al. translated English to French this way
+//       (with LSTMs and the source reversed), and Bahdanau, Cho & Bengio (2015) added attention because the
+//       vector is a bottleneck for long inputs - which the accuracy-by-length plot here shows.
+// Training uses teacher forcing: the decoder is fed the true previous token, not its own guess, so every step
+// gets a correct input and a gradient at once. At test time it runs on its own: greedy decoding, the most likely
+// token at every step.
+#include "lessons/19_seq2seq.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "autograd/mode.hpp"
+#include "autograd/ops.hpp"
+#include "lessons/common/plot.hpp"
+#include "lessons/common/progress.hpp"
+#include "nn/optim.hpp"
+
+namespace rnnlab::lessons::lesson19 {
+
+const LessonInfo info = {
+    19, "19_seq2seq", "One in, sequence out; sequence to sequence",
+    "Sutskever, Vinyals & Le (2014) and Cho et al. (2014) joined two recurrent networks: an encoder that reads a "
+    "sentence into one vector and a decoder that writes the translation from it. With a fixed vector instead of an "
+    "encoder, the same decoder writes captions for images (Vinyals et al. 2015).",
+    "A GRU decoder names numbers it never saw (\"forty two\") from their digits; an encoder-decoder turns number words "
+    "into reversed digits, nearly always right for the lengths it trained on and failing beyond them."};
+
+// ---- the data ----
+
+const std::vector<std::string>& number_words() {
+  static const std::vector<std::string> words = {
+      "<end>", "zero",     "one",     "two",     "three",   "four",     "five",    "six",    "seven",  "eight",
+      "nine",  "ten",      "eleven",  "twelve",  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+      "nineteen", "twenty", "thirty", "forty",   "fifty",   "sixty",    "seventy", "eighty", "ninety"};
+  return words;
+}
+
+std::vector<std::size_t> name_of_number(std::size_t n) {
+  if (n > 99) throw std::invalid_argument("name_of_number: " + std::to_string(n) + " is not in 0..99");
+  if (n < 10) return {1 + n};
+  if (n < 20) return {11 + (n - 10)};
+  std::vector<std::size_t> name = {21 + (n / 10 - 2)};
+  if (n % 10 != 0) name.push_back(1 + n % 10);
+  return name;
+}
+
+Tensor number_vector(std::size_t n) {
+  Tensor v({20});
+  v[n / 10] = 1;
+  v[10 + n % 10] = 1;
+  return v;
+}
+
+Pairs translation_pairs(std::size_t count, std::size_t min_length, std::size_t max_length, Rng& rng) {
+  Pairs p;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t length = min_length + rng.below(max_length - min_length + 1);
+    std::vector<std::size_t> source(length), target(length);
+    for (std::size_t t = 0; t < length; ++t) {
+      const std::size_t digit = rng.below(10);
+      source[t] = 1 + digit;                // the word: "zero" is token 1
+      target[length - 1 - t] = digit;       // the digit, in reverse order
+    }
+    p.sources.push_back(std::move(source));
+    p.targets.push_back(std::move(target));
+  }
+  return p;
+}
+
+// ---- the decoder ----
+
+Decoder::Decoder(std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng)
+    : embedding_(vocabulary, embedding, rng), gru_(embedding, hidden, rng), readout_(hidden, vocabulary, rng) {
+  register_module("embedding", embedding_);
+  register_module("gru", gru_);
+  register_module("readout", readout_);
+}
+
+Var Decoder::forward(const std::vector<std::size_t>& inputs, std::size_t steps, std::size_t batch, const Var& h0) {
+  return readout_.forward(gru_(embedding_.forward(inputs, {steps, batch}), h0).output);
+}
+
+std::vector<std::vector<std::size_t>> Decoder::greedy(const Var& h0, std::size_t start, std::size_t end,
+                                                      std::size_t max_steps) {
+  NoGradGuard no_grad;
+  const std::size_t batch = h0.shape()[1];
+  std::vector<std::vector<std::size_t>> out(batch);
+  std::vector<bool> done(batch, false);
+  std::vector<std::size_t> previous(batch, start);
+  Var h = h0;
+  for (std::size_t step = 0; step < max_steps; ++step) {
+    const nn::RNNResult r = gru_(embedding_.forward(previous, {1, batch}), h);
+    h = r.h_n;
+    const Tensor logits = readout_.forward(r.output).value();  // [1, B, V]
+    const std::size_t V = logits.shape()[2];
+    for (std::size_t b = 0; b < batch; ++b) {
+      const real* row = logits.data() + b * V;
+      previous[b] = static_cast<std::size_t>(std::max_element(row, row + V) - row);
+      if (!done[b]) {
+        if (previous[b] == end) {
+          done[b] = true;
+        } else {
+          out[b].push_back(previous[b]);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Teacher forcing for a batch of target sequences: inputs are <start> then the targets, the expected outputs are
+// the targets then <end>; shorter rows are padded with <end> on both sides. Time-major [T * B].
+struct Forced {
+  std::size_t steps = 0;
+  std::vector<std::size_t> inputs, expected;
+};
+
+Forced teacher_forcing(const std::vector<std::vector<std::size_t>>& targets, std::size_t start, std::size_t end) {
+  Forced f;
+  const std::size_t batch = targets.size();
+  for (const auto& t : targets) f.steps = std::max(f.steps, t.size() + 1);
+  f.inputs.assign(f.steps * batch, end);
+  f.expected.assign(f.steps * batch, end);
+  for (std::size_t b = 0; b < batch; ++b) {
+    f.inputs[b] = start;
+    for (std::size_t t = 0; t < targets[b].size(); ++t) {
+      f.inputs[(t + 1) * batch + b] = targets[b][t];
+      f.expected[t * batch + b] = targets[b][t];
+    }
+  }
+  return f;
+}
+
+Var forced_loss(Decoder& decoder, const std::vector<std::vector<std::size_t>>& targets, const Var& h0, std::size_t start,
+                std::size_t end) {
+  const Forced f = teacher_forcing(targets, start, end);
+  const Var logits = decoder.forward(f.inputs, f.steps, targets.size(), h0);
+  return cross_entropy(reshape(logits, {-1, static_cast<long>(logits.shape()[2])}), f.expected);
+}
+
+}  // namespace
+
+// ---- (a) the namer ----
+
+Namer::Namer(std::size_t hidden, Rng& rng)
+    : hidden_(hidden), init_(20, hidden, rng), decoder_(number_words().size(), 16, hidden, rng) {
+  register_module("init", init_);
+  register_module("decoder", decoder_);
+}
+
+namespace {
+
+Tensor number_vectors(const std::vector<std::size_t>& numbers) {
+  Tensor v({numbers.size(), 20});
+  for (std::size_t b = 0; b < numbers.size(); ++b) {
+    const Tensor one = number_vector(numbers[b]);
+    std::copy(one.data(), one.data() + 20, v.data() + b * 20);
+  }
+  return v;
+}
+
+}  // namespace
+
+Var Namer::loss(const std::vector<std::size_t>& numbers) {
+  const Var h0 = reshape(tanh(init_.forward(Var(number_vectors(numbers)))),
+                         {1, static_cast<long>(numbers.size()), static_cast<long>(hidden_)});
+  std::vector<std::vector<std::size_t>> names;
+  for (std::size_t n : numbers) names.push_back(name_of_number(n));
+  return forced_loss(decoder_, names, h0, 0, 0);  // <end> doubles as the start token
+}
+
+std::vector<std::vector<std::size_t>> Namer::name(const std::vector<std::size_t>& numbers) {
+  NoGradGuard no_grad;
+  const Var h0 = reshape(tanh(init_.forward(Var(number_vectors(numbers)))),
+                         {1, static_cast<long>(numbers.size()), static_cast<long>(hidden_)});
+  return decoder_.greedy(h0, 0, 0, 3);
+}
+
+// ---- (b) the translator ----
+
+Translator::Translator(std::size_t embedding, std::size_t hidden, Rng& rng)
+    : embedding_(number_words().size(), embedding, rng), encoder_(embedding, hidden, rng),
+      decoder_(12, embedding, hidden, rng) {
+  register_module("embedding", embedding_);
+  register_module("encoder", encoder_);
+  register_module("decoder", decoder_);
+}
+
+Var Translator::encode(const std::vector<std::vector<std::size_t>>& sources) {
+  // Padded on the right with <end> (token 0); each row's encoding is the encoder's state at its own last word, so
+  // a short source is read from the same zero state whatever else is in the batch.
+  const std::size_t batch = sources.size();
+  std::size_t steps = 0;
+  for (const auto& s : sources) steps = std::max(steps, s.size());
+  std::vector<std::size_t> tokens(steps * batch, 0), last(batch);
+  for (std::size_t b = 0; b < batch; ++b) {
+    for (std::size_t t = 0; t < sources[b].size(); ++t) tokens[t * batch + b] = sources[b][t];
+    last[b] = (sources[b].size() - 1) * batch + b;  // row of the [T * B, H] states
+  }
+  const Var states = encoder_(embedding_.forward(tokens, {steps, batch})).output;  // [T, B, H]
+  const long hidden = static_cast<long>(states.shape()[2]);
+  return reshape(index_select(reshape(states, {-1, hidden}), last), {1, static_cast<long>(batch), hidden});
+}
+
+Var Translator::loss(const Pairs& batch) {
+  return forced_loss(decoder_, batch.targets, encode(batch.sources), digit_start, digit_end);
+}
+
+std::vector<std::vector<std::size_t>> Translator::translate(const std::vector<std::vector<std::size_t>>& sources) {
+  NoGradGuard no_grad;
+  std::size_t longest = 0;
+  for (const auto& s : sources) longest = std::max(longest, s.size());
+  return decoder_.greedy(encode(sources), digit_start, digit_end, longest + 2);
+}
+
+// ---- the experiment ----
+
+Config config(bool quick, std::uint64_t seed) {
+  Config c;
+  c.seed = seed;
+  if (quick) {
+    c.namer_steps = 800;
+    c.steps = 1200;
+    c.max_length = 5;
+    c.longest_test = 7;
+    c.test_per_length = 100;
+  }
+  return c;
+}
+
+Result experiment(const Config& c) {
+  Result r;
+  Rng rng(c.seed * 100 + 9);
+  // (a) Hold out some numbers whose name is a composition (21..99, not a multiple of ten): the namer must write a
+  // tens word and a units word it has seen, but never together.
+  std::vector<std::size_t> composable, training_numbers;
+  for (std::size_t n = 21; n < 100; ++n) {
+    if (n % 10 != 0) composable.push_back(n);
+  }
+  for (std::size_t i = composable.size(); i > 1; --i) std::swap(composable[i - 1], composable[rng.below(i)]);
+  r.held_out.assign(composable.begin(), composable.begin() + static_cast<long>(c.held_out_share * composable.size()));
+  std::sort(r.held_out.begin(), r.held_out.end());
+  for (std::size_t n = 0; n < 100; ++n) {
+    if (!std::binary_search(r.held_out.begin(), r.held_out.end(), n)) training_numbers.push_back(n);
+  }
+  Namer namer(c.namer_hidden, rng);
+  optim::Adam namer_adam(namer.parameters(), c.learning_rate);
+  Progress naming("(a) naming numbers", c.namer_steps);
+  for (std::size_t step = 1; step <= c.namer_steps; ++step) {
+    std::vector<std::size_t> batch(c.namer_batch);
+    for (std::size_t& n : batch) n = training_numbers[rng.below(training_numbers.size())];
+    namer_adam.zero_grad();
+    const Var loss = namer.loss(batch);
+    backward(loss);
+    optim::clip_grad_norm(namer.parameters(), c.clip);
+    namer_adam.step();
+    naming.update(step, loss.item());
+  }
+  r.held_out_names = namer.name(r.held_out);
+  std::size_t named = 0;
+  for (std::size_t i = 0; i < r.held_out.size(); ++i) named += r.held_out_names[i] == name_of_number(r.held_out[i]);
+  r.naming_accuracy = static_cast<double>(named) / static_cast<double>(r.held_out.size());
+
+  // (b) The test set first; training never draws one of its sources of held_out_from words or more (10^4 and more
+  // possible sources: removing 200 leaves the rest). Shorter sources are too few to hold any out.
+  std::vector<Pairs> tests;
+  std::set<std::vector<std::size_t>> test_sources;
+  for (std::size_t length = 1; length <= c.longest_test; ++length) {
+    tests.push_back(translation_pairs(c.test_per_length, length, length, rng));
+    if (length >= c.held_out_from) test_sources.insert(tests.back().sources.begin(), tests.back().sources.end());
+  }
+  Translator translator(c.embedding, c.hidden, rng);
+  optim::Adam adam(translator.parameters(), c.learning_rate);
+  Progress translating("(b) translating", c.steps);
+  for (std::size_t step = 1; step <= c.steps; ++step) {
+    adam.lr = step > 2 * c.steps / 3 ? c.learning_rate / 10 : c.learning_rate;  // settle at the end
+    Pairs batch;
+    while (batch.sources.size() < c.batch) {
+      Pairs one = translation_pairs(1, c.min_length, c.max_length, rng);
+      if (test_sources.count(one.sources[0])) continue;  // held out
+      batch.sources.push_back(one.sources[0]);
+      batch.targets.push_back(one.targets[0]);
+    }
+    adam.zero_grad();
+    const Var loss = translator.loss(batch);
+    backward(loss);
+    optim::clip_grad_norm(translator.parameters(), c.clip);
+    adam.step();
+    translating.update(step, loss.item());
+  }
+  std::size_t right_in_range = 0, total_in_range = 0;
+  for (std::size_t k = 0; k < tests.size(); ++k) {
+    const std::size_t length = k + 1;
+    const auto outputs = translator.translate(tests[k].sources);
+    std::size_t right = 0;
+    for (std::size_t i = 0; i < outputs.size(); ++i) right += outputs[i] == tests[k].targets[i];
+    r.lengths.push_back(static_cast<double>(length));
+    r.translation_accuracy.push_back(static_cast<double>(right) / static_cast<double>(outputs.size()));
+    if (length >= c.held_out_from && length <= c.max_length) {
+      right_in_range += right;
+      total_in_range += outputs.size();
+    }
+    if (length == 3 || length == c.max_length || length == c.max_length + 2) {
+      for (std::size_t i = 0; i < 2; ++i) {
+        std::string source, output;
+        for (std::size_t w : tests[k].sources[i]) source += (source.empty() ? "" : " ") + number_words()[w];
+        for (std::size_t d : outputs[i]) output += (output.empty() ? "" : " ") + std::to_string(d);
+        r.examples.emplace_back(source, output);
+      }
+    }
+  }
+  r.trained_lengths_accuracy = static_cast<double>(right_in_range) / static_cast<double>(total_in_range);
+  return r;
+}
+
+std::vector<Claim> claims(const Result& r, const Config& c) {
+  const std::string range = std::to_string(c.held_out_from) + "-" + std::to_string(c.max_length);
+  const double longest = r.translation_accuracy.back();
+  return {
+      {"(a) exact names of the " + std::to_string(r.held_out.size()) + " held-out numbers", r.naming_accuracy, ">= 0.95",
+       r.naming_accuracy >= 0.95},
+      {"(b) exact-match accuracy on held-out sources of the trained lengths " + range, r.trained_lengths_accuracy,
+       ">= 0.9", r.trained_lengths_accuracy >= 0.9},
+      {"(b) exact-match accuracy at length " + std::to_string(c.longest_test) + ", beyond training", longest,
+       "< accuracy on the trained lengths - 0.5", longest < r.trained_lengths_accuracy - 0.5},
+  };
+}
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("(a) One in, sequence out. A number 0-99 is given as a vector: one-hot tens digit and one-hot units "
+             "digit. A linear map and tanh turn it into the first state of a GRU decoder (" +
+             std::to_string(c.namer_hidden) + " units), which writes the number's English name word by word until "
+             "<end>. " + plot::format_number(100 * c.held_out_share) + "% of the numbers 21-99 that are not multiples of "
+             "ten are held out: their names are a tens word and a units word the decoder knows, never seen together.");
+  report.say("(b) Sequence to sequence. An encoder GRU (" + std::to_string(c.hidden) + " units) reads number words, "
+             "\"three one four\", and its last state starts a decoder GRU that must write the digits in reverse, "
+             "\"4 1 3\". Sources of " + std::to_string(c.min_length) + "-" + std::to_string(c.max_length) + " words in "
+             "training, teacher forcing, Adam " + plot::format_number(c.learning_rate) + ", batches of " +
+             std::to_string(c.batch) + ", " + std::to_string(c.steps) + " steps; tested greedily on held-out sources of "
+             "1-" + std::to_string(c.longest_test) + " words (those of " + std::to_string(c.held_out_from) +
+             " words or more never drawn in training).");
+  const Result r = experiment(c);
+
+  std::string names = "number   generated name\n";
+  for (std::size_t i = 0; i < r.held_out.size(); ++i) {
+    std::string name;
+    for (std::size_t w : r.held_out_names[i]) name += (name.empty() ? "" : " ") + number_words()[w];
+    names += "  " + std::to_string(r.held_out[i]) + (r.held_out[i] < 10 ? "      " : "     ") + name +
+             (r.held_out_names[i] == name_of_number(r.held_out[i]) ? "" : "   (wrong)") + "\n";
+  }
+  report.block(names);
+  report.figure("(a) held-out numbers named exactly", r.naming_accuracy);
+
+  plot::LineChart by_length;
+  by_length.title = "Encoder-decoder: exact-match accuracy by input length";
+  by_length.x_label = "source length (words)";
+  by_length.y_label = "exact-match accuracy on test sources";
+  by_length.y_min = 0;
+  by_length.y_max = 1.02;
+  by_length.series = {{"greedy decoding", r.lengths, r.translation_accuracy, plot::palette()[1], true, false}};
+  by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
+  report.plot("accuracy_by_length.svg", by_length.svg(),
+              "Left of the vertical line: the lengths seen in training (from " + std::to_string(c.held_out_from) +
+                  " words on, test sources never drawn in training). Inside them the translation is nearly always "
+              "exact; beyond them it breaks down at once - the decoder has never had to count that far, and the "
+              "encoder's one vector has never had to hold so much.",
+              by_length.text(60, 10));
+  for (std::size_t k = 0; k < r.lengths.size(); ++k) {
+    report.figure("(b) length " + std::to_string(static_cast<int>(r.lengths[k])) + ": exact-match accuracy",
+                  r.translation_accuracy[k]);
+  }
+  std::string examples = "source                                     output\n";
+  for (const auto& [source, output] : r.examples) {
+    examples += "  " + source + std::string(source.size() < 42 ? 42 - source.size() : 1, ' ') + output + "\n";
+  }
+  report.block(examples);
+  report.say("The fixed vector between encoder and decoder is the bottleneck Bahdanau, Cho & Bengio (2015) removed "
+             "with attention: let the decoder look back at every encoder state, weighted by how relevant it is to the "
+             "word being written. Sutskever et al. found a simpler trick for their LSTMs: reversing the source puts "
+             "its first words next to the first words of the output.");
+  report.claims(claims(r, c));
+  return report.finish();
+}
+
+}  // namespace rnnlab::lessons::lesson19
