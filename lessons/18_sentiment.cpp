@@ -224,6 +224,9 @@ std::string sentence(const Review& review) {
 }  // namespace
 
 int run(const Options& options) {
+  if (!options.data.empty()) {
+    throw std::invalid_argument("lesson 18 generates its reviews and does not read --data");
+  }
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   Rng show(5);

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
@@ -340,6 +341,9 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
+  if (!options.data.empty()) {
+    throw std::invalid_argument("lesson 19 generates its numbers and pairs and does not read --data");
+  }
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("(a) One in, sequence out. A number 0-99 is given as a vector: one-hot tens digit and one-hot units "

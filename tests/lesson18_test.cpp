@@ -76,4 +76,10 @@ TEST_CASE("the bag of words sees counts only: two orders of the same words get t
   CHECK(logits.at({0, 1}) == logits.at({1, 1}));
 }
 
+TEST_CASE("lesson 18 refuses --data with a clear message") {
+  Options options;
+  options.data = "reviews.txt";
+  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { (void)lesson18::run(options); }), "does not read --data");
+}
+
 }  // TEST_SUITE

@@ -65,4 +65,10 @@ TEST_CASE("the translator's encoding of a source does not depend on the other so
   CHECK(std::equal(alone[0].begin(), alone[0].end(), beside_long[0].begin()));
 }
 
+TEST_CASE("lesson 19 refuses --data with a clear message") {
+  Options options;
+  options.data = "reviews.txt";
+  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { (void)lesson19::run(options); }), "does not read --data");
+}
+
 }  // TEST_SUITE
