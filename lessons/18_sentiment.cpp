@@ -12,6 +12,8 @@
 #include "lessons/18_sentiment.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <stdexcept>
 
 #include "autograd/mode.hpp"
@@ -43,20 +45,77 @@ const std::string& pick(const std::vector<std::string>& words, Rng& rng) { retur
 
 }  // namespace
 
-const std::vector<std::string>& review_vocabulary() {
-  static const std::vector<std::string> words = [] {
-    std::vector<std::string> v = {"<pad>", "the", "was", "really", "quite", "not", "and", "but"};
+WordIndex::WordIndex(const std::vector<std::string>& words) {
+  words_.push_back("<pad>");
+  for (const std::string& w : words) {
+    if (w != "<pad>" && ids_.find(w) == ids_.end()) words_.push_back(w);
+    ids_[words_.back()] = words_.size() - 1;
+  }
+  ids_["<pad>"] = 0;
+}
+
+std::size_t WordIndex::operator()(const std::string& word) const {
+  const auto at = ids_.find(word);
+  if (at == ids_.end()) throw std::invalid_argument("lesson 18: unknown word '" + word + "'");
+  return at->second;
+}
+
+const WordIndex& review_words() {
+  static const WordIndex words = [] {
+    std::vector<std::string> v = {"the", "was", "really", "quite", "not", "and", "but"};
     for (const auto* list : {&subjects, &positive, &negative}) v.insert(v.end(), list->begin(), list->end());
-    return v;
+    return WordIndex(v);
   }();
   return words;
 }
 
-std::size_t word_index(const std::string& word) {
-  const auto& v = review_vocabulary();
-  const auto at = std::find(v.begin(), v.end(), word);
-  if (at == v.end()) throw std::invalid_argument("lesson 18: unknown word '" + word + "'");
-  return static_cast<std::size_t>(at - v.begin());
+std::size_t word_index(const std::string& word) { return review_words()(word); }
+
+std::vector<Review> read_reviews(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("lesson 18: cannot read " + path);
+  std::vector<Review> reviews;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char ch : line + " ") {
+      if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '\'') {
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      } else if (!word.empty()) {
+        words.push_back(word);
+        word.clear();
+      }
+    }
+    if (words.empty()) continue;
+    const std::string label = words.front();
+    words.erase(words.begin());
+    Review r;
+    if (label == "1" || label == "positive") {
+      r.label = 1;
+    } else if (label == "0" || label == "negative") {
+      r.label = 0;
+    } else {
+      throw std::runtime_error("lesson 18: " + path + " line " + std::to_string(number) +
+                               ": a review starts with its label (0, 1, negative or positive), got '" + label + "'");
+    }
+    if (words.empty()) throw std::runtime_error("lesson 18: " + path + " line " + std::to_string(number) + ": no text");
+    r.words = std::move(words);
+    reviews.push_back(std::move(r));
+  }
+  if (reviews.size() < 20) {
+    throw std::runtime_error("lesson 18: " + path + " has " + std::to_string(reviews.size()) +
+                             " reviews; it needs at least 20 to train on some and test on others");
+  }
+  return reviews;
+}
+
+WordIndex words_of(const std::vector<Review>& reviews) {
+  std::vector<std::string> all;
+  for (const Review& r : reviews) all.insert(all.end(), r.words.begin(), r.words.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return WordIndex(all);
 }
 
 Review make_review(Rng& rng) {
@@ -80,29 +139,37 @@ Review make_review(Rng& rng) {
   return r;
 }
 
-ReviewBatch review_batch(std::size_t batch, Rng& rng) {
+ReviewBatch review_batch(std::vector<Review> reviews, const WordIndex& words) {
   ReviewBatch b;
-  b.batch = batch;
-  for (std::size_t i = 0; i < batch; ++i) {
-    b.reviews.push_back(make_review(rng));
-    b.steps = std::max(b.steps, b.reviews.back().words.size());
-    b.labels.push_back(static_cast<std::size_t>(b.reviews.back().label));
+  b.batch = reviews.size();
+  b.reviews = std::move(reviews);
+  for (const Review& r : b.reviews) {
+    b.steps = std::max(b.steps, r.words.size());
+    b.labels.push_back(static_cast<std::size_t>(r.label));
   }
-  b.tokens.assign(b.steps * batch, 0);  // <pad>
-  for (std::size_t i = 0; i < batch; ++i) {
-    const auto& words = b.reviews[i].words;
-    const std::size_t offset = b.steps - words.size();  // left padding: every review ends at the last step
-    for (std::size_t t = 0; t < words.size(); ++t) b.tokens[(offset + t) * batch + i] = word_index(words[t]);
+  b.tokens.assign(b.steps * b.batch, 0);  // <pad>
+  for (std::size_t i = 0; i < b.batch; ++i) {
+    const auto& w = b.reviews[i].words;
+    const std::size_t offset = b.steps - w.size();  // left padding: every review ends at the last step
+    for (std::size_t t = 0; t < w.size(); ++t) b.tokens[(offset + t) * b.batch + i] = words(w[t]);
   }
   return b;
 }
 
+ReviewBatch review_batch(std::size_t batch, Rng& rng) {
+  std::vector<Review> reviews;
+  for (std::size_t i = 0; i < batch; ++i) reviews.push_back(make_review(rng));
+  return review_batch(std::move(reviews), review_words());
+}
+
 // ---- the models ----
 
-BagOfWords::BagOfWords(Rng& rng) : linear_(review_vocabulary().size() - 1, 2, rng) { register_module("linear", linear_); }
+BagOfWords::BagOfWords(std::size_t vocabulary, Rng& rng) : vocabulary_(vocabulary), linear_(vocabulary - 1, 2, rng) {
+  register_module("linear", linear_);
+}
 
 Var BagOfWords::logits(const ReviewBatch& b) {
-  const std::size_t V = review_vocabulary().size() - 1;  // every word but <pad>
+  const std::size_t V = vocabulary_ - 1;  // every word but <pad>
   Tensor counts({b.batch, V});
   for (std::size_t t = 0; t < b.steps; ++t) {
     for (std::size_t i = 0; i < b.batch; ++i) {
@@ -113,8 +180,8 @@ Var BagOfWords::logits(const ReviewBatch& b) {
   return linear_.forward(Var(std::move(counts)));
 }
 
-RecurrentClassifier::RecurrentClassifier(std::size_t embedding, std::size_t hidden, Rng& rng)
-    : embedding_(review_vocabulary().size(), embedding, rng), gru_(embedding, hidden, rng), readout_(hidden, 2, rng) {
+RecurrentClassifier::RecurrentClassifier(std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng)
+    : embedding_(vocabulary, embedding, rng), gru_(embedding, hidden, rng), readout_(hidden, 2, rng) {
   register_module("embedding", embedding_);
   register_module("gru", gru_);
   register_module("readout", readout_);
@@ -140,8 +207,10 @@ Config config(bool quick, std::uint64_t seed) {
 
 namespace {
 
+using Draw = std::function<ReviewBatch(Rng&)>;  // the next training batch
+
 template <typename Model>
-Run train(Model& model, const ReviewBatch& test, const Config& c, Rng& rng, Progress& progress) {
+Run train(Model& model, const ReviewBatch& test, const Draw& draw, const Config& c, Rng& rng, Progress& progress) {
   Run run;
   auto evaluate = [&](std::size_t step) {
     NoGradGuard no_grad;
@@ -159,7 +228,7 @@ Run train(Model& model, const ReviewBatch& test, const Config& c, Rng& rng, Prog
   optim::Adam adam(model.parameters(), c.learning_rate);
   evaluate(0);
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
-    const ReviewBatch batch = review_batch(c.batch, rng);
+    const ReviewBatch batch = draw(rng);
     adam.zero_grad();
     const Var loss = cross_entropy(model.logits(batch), batch.labels);
     backward(loss);
@@ -174,10 +243,11 @@ Run train(Model& model, const ReviewBatch& test, const Config& c, Rng& rng, Prog
 
 }  // namespace
 
-Result experiment(const Config& c) {
+namespace {
+
+Result compare(const Config& c, ReviewBatch test, std::size_t vocabulary, const Draw& draw) {
   Result r;
-  Rng test_rng(c.seed * 100 + 77);
-  r.test = review_batch(c.test_reviews, test_rng);
+  r.test = std::move(test);
   r.bag.resize(c.seeds);
   r.gru.resize(c.seeds);
   Progress progress("bag of words and GRU", 2 * c.seeds * c.training_steps);
@@ -185,14 +255,37 @@ Result experiment(const Config& c) {
     const std::size_t s = task / 2;
     Rng rng(c.seed * 100 + s);
     if (task % 2 == 0) {
-      BagOfWords model(rng);
-      r.bag[s] = train(model, r.test, c, rng, progress);
+      BagOfWords model(vocabulary, rng);
+      r.bag[s] = train(model, r.test, draw, c, rng, progress);
     } else {
-      RecurrentClassifier model(c.embedding, c.hidden, rng);
-      r.gru[s] = train(model, r.test, c, rng, progress);
+      RecurrentClassifier model(vocabulary, c.embedding, c.hidden, rng);
+      r.gru[s] = train(model, r.test, draw, c, rng, progress);
     }
   });
   return r;
+}
+
+}  // namespace
+
+Result experiment(const Config& c) {
+  Rng test_rng(c.seed * 100 + 77);
+  return compare(c, review_batch(c.test_reviews, test_rng), review_words().size(),
+                 [&](Rng& rng) { return review_batch(c.batch, rng); });
+}
+
+Result experiment_on(const Config& c, const std::vector<Review>& reviews) {
+  const WordIndex words = words_of(reviews);
+  std::vector<Review> shuffled = reviews;
+  Rng rng(c.seed * 100 + 77);
+  for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[rng.below(i)]);
+  const std::size_t split = shuffled.size() * 4 / 5;
+  const std::vector<Review> train_set(shuffled.begin(), shuffled.begin() + static_cast<long>(split));
+  const std::vector<Review> test_set(shuffled.begin() + static_cast<long>(split), shuffled.end());
+  return compare(c, review_batch(test_set, words), words.size(), [&](Rng& draw_rng) {
+    std::vector<Review> batch;
+    for (std::size_t i = 0; i < c.batch; ++i) batch.push_back(train_set[draw_rng.below(train_set.size())]);
+    return review_batch(std::move(batch), words);
+  });
 }
 
 std::vector<Claim> claims(const Result& r, const Config& c) {
@@ -224,30 +317,36 @@ std::string sentence(const Review& review) {
 }  // namespace
 
 int run(const Options& options) {
-  if (!options.data.empty()) {
-    throw std::invalid_argument("lesson 18 generates its reviews and does not read --data");
-  }
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  Rng show(5);
-  std::string examples;
-  for (int k = 0; k < 4; ++k) {
-    const Review review = make_review(show);
-    examples += "  " + std::string(review.label ? "positive" : "negative") + "   " + sentence(review) + "\n";
+  const bool own = !options.data.empty();
+  std::vector<Review> reviews;
+  if (own) {
+    reviews = read_reviews(options.data);
+    report.say("The reviews: " + options.data + ", " + std::to_string(reviews.size()) + " of them, " +
+               std::to_string(words_of(reviews).size() - 1) + " distinct words; a random 80% trains and the rest "
+               "tests. The lesson's claims are about its own reviews, so none are checked here.");
+  } else {
+    Rng show(5);
+    std::string examples;
+    for (int k = 0; k < 4; ++k) {
+      const Review review = make_review(show);
+      examples += "  " + std::string(review.label ? "positive" : "negative") + "   " + sentence(review) + "\n";
+    }
+    report.say("The reviews: one to three clauses like \"the plot was not really good\", joined by \"and\" (the "
+               "clauses agree) or \"but\" (they disagree, and the last one is the verdict). " +
+               std::to_string(review_words().size() - 1) + " words in all. Some reviews:");
+    report.block(examples);
   }
-  report.say("The reviews: one to three clauses like \"the plot was not really good\", joined by \"and\" (the clauses "
-             "agree) or \"but\" (they disagree, and the last one is the verdict). " + std::to_string(review_vocabulary().size() - 1) +
-             " words in all. Some reviews:");
-  report.block(examples);
   report.say("Two classifiers, trained the same way (Adam " + plot::format_number(c.learning_rate) + ", batches of " +
              std::to_string(c.batch) + ", " + std::to_string(c.training_steps) + " steps, " + std::to_string(c.seeds) +
-             " seeds), tested on the same " + std::to_string(c.test_reviews) + " fresh reviews: a bag of words (each "
-             "word's count, weighed and summed: logistic regression) and a GRU with " + std::to_string(c.hidden) +
-             " units reading embeddings of " + std::to_string(c.embedding) + ", classified from its last state.");
-  const Result r = experiment(c);
+             " seeds), tested on the same reviews: a bag of words (each word's count, weighed and summed: logistic "
+             "regression) and a GRU with " + std::to_string(c.hidden) + " units reading embeddings of " +
+             std::to_string(c.embedding) + ", classified from its last state.");
+  const Result r = own ? experiment_on(c, reviews) : experiment(c);
 
   plot::LineChart curves;
-  curves.title = "Sentiment of synthetic reviews: test accuracy while training";
+  curves.title = std::string(own ? "Your reviews" : "Sentiment of synthetic reviews") + ": test accuracy while training";
   curves.x_label = "training step";
   curves.y_label = "test accuracy";
   curves.y_min = 0.4;
@@ -278,9 +377,9 @@ int run(const Options& options) {
              sentence(review) + "\n";
   }
   report.block(table);
-  report.say("The bag of words errs exactly where order matters: after \"not\" it cannot flip a word it has already "
+  if (!own) report.say("The bag of words errs exactly where order matters: after \"not\" it cannot flip a word it has already "
              "scored, and with \"but\" it sees the same counts whichever clause comes last.");
-  report.claims(claims(r, c));
+  if (!own) report.claims(claims(r, c));
   return report.finish();
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,8 +23,27 @@ struct Review {
   int label = 0;
 };
 Review make_review(Rng& rng);
-const std::vector<std::string>& review_vocabulary();  // index 0 is the padding token "<pad>"
-std::size_t word_index(const std::string& word);     // throws std::invalid_argument for an unknown word
+
+// Words and their token ids; id 0 is the padding token "<pad>".
+class WordIndex {
+ public:
+  explicit WordIndex(const std::vector<std::string>& words);  // "<pad>" is put first
+  std::size_t size() const { return words_.size(); }
+  std::size_t operator()(const std::string& word) const;  // throws std::invalid_argument naming an unknown word
+  const std::string& word(std::size_t id) const { return words_.at(id); }
+
+ private:
+  std::vector<std::string> words_;
+  std::map<std::string, std::size_t> ids_;
+};
+const WordIndex& review_words();                  // the synthetic reviews' words
+std::size_t word_index(const std::string& word);  // review_words()(word)
+
+// A learner's reviews (--data): one a line, the label first (0 or 1, or negative or positive), then the text;
+// words are runs of letters, digits and apostrophes, lower-cased. Throws std::runtime_error naming the file and
+// line for anything else, or for fewer than 20 reviews.
+std::vector<Review> read_reviews(const std::string& path);
+WordIndex words_of(const std::vector<Review>& reviews);
 
 // A batch, left-padded to its longest review so every review ends at the last step: tokens [T * B] time-major.
 struct ReviewBatch {
@@ -31,22 +52,24 @@ struct ReviewBatch {
   std::vector<std::size_t> labels;
   std::vector<Review> reviews;
 };
-ReviewBatch review_batch(std::size_t batch, Rng& rng);
+ReviewBatch review_batch(std::vector<Review> reviews, const WordIndex& words);
+ReviewBatch review_batch(std::size_t batch, Rng& rng);  // fresh synthetic reviews
 
 // The baseline: how many times each word occurs, and a linear classifier on those counts (logistic regression).
 class BagOfWords : public nn::Module {
  public:
-  explicit BagOfWords(Rng& rng);
+  BagOfWords(std::size_t vocabulary, Rng& rng);
   Var logits(const ReviewBatch& batch);  // [B, 2]
 
  private:
+  std::size_t vocabulary_;
   nn::Linear linear_;
 };
 
 // Embedding -> GRU -> a linear readout of the last state.
 class RecurrentClassifier : public nn::Module {
  public:
-  RecurrentClassifier(std::size_t embedding, std::size_t hidden, Rng& rng);
+  RecurrentClassifier(std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng);
   Var logits(const ReviewBatch& batch);  // [B, 2]
 
  private:
@@ -74,7 +97,9 @@ struct Result {
   std::vector<Run> bag, gru;  // per seed
 };
 
-Result experiment(const Config& config);
+Result experiment(const Config& config);  // the synthetic reviews, fresh batches
+// A learner's reviews: a random 80% trains (batches drawn from it), the rest tests.
+Result experiment_on(const Config& config, const std::vector<Review>& reviews);
 std::vector<Claim> claims(const Result& result, const Config& config);
 int run(const Options& options);
 extern const LessonInfo info;

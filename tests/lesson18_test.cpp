@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "check.hpp"
 #include "lessons/18_sentiment.hpp"
@@ -61,7 +63,7 @@ TEST_CASE("a review batch is left-padded so every review ends at the last step")
 
 TEST_CASE("the bag of words sees counts only: two orders of the same words get the same logits") {
   Rng rng(5);
-  lesson18::BagOfWords bag(rng);
+  lesson18::BagOfWords bag(lesson18::review_words().size(), rng);
   lesson18::ReviewBatch b;
   b.batch = 2;
   b.steps = 4;
@@ -76,10 +78,28 @@ TEST_CASE("the bag of words sees counts only: two orders of the same words get t
   CHECK(logits.at({0, 1}) == logits.at({1, 1}));
 }
 
-TEST_CASE("lesson 18 refuses --data with a clear message") {
-  Options options;
-  options.data = "reviews.txt";
-  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { (void)lesson18::run(options); }), "does not read --data");
+TEST_CASE("a learner's reviews: read them and train on 80% of them") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "rnnlab_lesson18_test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "reviews.txt");
+    for (int i = 0; i < 30; ++i) out << (i % 2 ? "positive  A fine film, I'd see it again!\n" : "0 a dull film\n\n");
+  }
+  std::ofstream(dir / "bad.txt") << "1 good\nmaybe so-so\n";
+  const std::vector<lesson18::Review> reviews = lesson18::read_reviews((dir / "reviews.txt").string());
+  REQUIRE(reviews.size() == 30);
+  CHECK(reviews[1].label == 1);
+  CHECK(reviews[1].words == std::vector<std::string>{"a", "fine", "film", "i'd", "see", "it", "again"});
+  CHECK(lesson18::words_of(reviews).size() == 1 + 8);  // <pad> and a, again, dull, film, fine, i'd, it, see
+  CHECK_CONTAINS(message_of<std::runtime_error>([&] { (void)lesson18::read_reviews((dir / "bad.txt").string()); }),
+                 "bad.txt line 2");
+  lesson18::Config config = lesson18::config(true, 0);
+  config.training_steps = 60;
+  config.evaluate_every = 30;
+  const lesson18::Result r = lesson18::experiment_on(config, reviews);
+  CHECK(r.test.batch == 6);
+  CHECK(r.gru[0].final_accuracy == 1);  // "dull" or not: even a few steps learn it
+  std::filesystem::remove_all(dir);
 }
 
 }  // TEST_SUITE
