@@ -16,6 +16,8 @@
 #include "lessons/19_seq2seq.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 
@@ -75,6 +77,54 @@ Pairs translation_pairs(std::size_t count, std::size_t min_length, std::size_t m
     p.targets.push_back(std::move(target));
   }
   return p;
+}
+
+TextPairs read_pairs(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("lesson 19: cannot read " + path);
+  TextPairs t;
+  t.source_words = {"<end>"};
+  std::map<std::string, std::size_t> source_ids = {{"<end>", 0}}, target_ids;
+  auto words_of = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char ch : text + " ") {
+      if (std::isspace(static_cast<unsigned char>(ch))) {
+        if (!word.empty()) out.push_back(word);
+        word.clear();
+      } else {
+        word += ch;
+      }
+    }
+    return out;
+  };
+  auto id = [](std::map<std::string, std::size_t>& ids, std::vector<std::string>& words, const std::string& w) {
+    const auto [at, added] = ids.emplace(w, words.size());
+    if (added) words.push_back(w);
+    return at->second;
+  };
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto tab = line.find('\t');
+    const std::vector<std::string> source = words_of(line.substr(0, tab));
+    const std::vector<std::string> target = tab == std::string::npos ? std::vector<std::string>{}
+                                                                     : words_of(line.substr(tab + 1));
+    if (tab == std::string::npos || source.empty() || target.empty()) {
+      throw std::runtime_error("lesson 19: " + path + " line " + std::to_string(number) +
+                               ": expected \"source words<TAB>target words\"");
+    }
+    std::vector<std::size_t> s, g;
+    for (const auto& w : source) s.push_back(id(source_ids, t.source_words, w));
+    for (const auto& w : target) g.push_back(id(target_ids, t.target_words, w));
+    t.pairs.sources.push_back(std::move(s));
+    t.pairs.targets.push_back(std::move(g));
+  }
+  if (t.pairs.sources.size() < 20) {
+    throw std::runtime_error("lesson 19: " + path + " has " + std::to_string(t.pairs.sources.size()) +
+                             " pairs; it needs at least 20 to train on some and test on others");
+  }
+  return t;
 }
 
 // ---- the decoder ----
@@ -190,9 +240,10 @@ std::vector<std::vector<std::size_t>> Namer::name(const std::vector<std::size_t>
 
 // ---- (b) the translator ----
 
-Translator::Translator(std::size_t embedding, std::size_t hidden, Rng& rng)
-    : embedding_(number_words().size(), embedding, rng), encoder_(embedding, hidden, rng),
-      decoder_(12, embedding, hidden, rng) {
+Translator::Translator(std::size_t source_vocabulary, std::size_t target_words, std::size_t embedding,
+                       std::size_t hidden, Rng& rng)
+    : end_(target_words), start_(target_words + 1), embedding_(source_vocabulary, embedding, rng),
+      encoder_(embedding, hidden, rng), decoder_(target_words + 2, embedding, hidden, rng) {
   register_module("embedding", embedding_);
   register_module("encoder", encoder_);
   register_module("decoder", decoder_);
@@ -215,14 +266,14 @@ Var Translator::encode(const std::vector<std::vector<std::size_t>>& sources) {
 }
 
 Var Translator::loss(const Pairs& batch) {
-  return forced_loss(decoder_, batch.targets, encode(batch.sources), digit_start, digit_end);
+  return forced_loss(decoder_, batch.targets, encode(batch.sources), start_, end_);
 }
 
 std::vector<std::vector<std::size_t>> Translator::translate(const std::vector<std::vector<std::size_t>>& sources) {
   NoGradGuard no_grad;
   std::size_t longest = 0;
   for (const auto& s : sources) longest = std::max(longest, s.size());
-  return decoder_.greedy(encode(sources), digit_start, digit_end, longest + 2);
+  return decoder_.greedy(encode(sources), start_, end_, longest + 2);
 }
 
 // ---- the experiment ----
@@ -239,6 +290,53 @@ Config config(bool quick, std::uint64_t seed) {
   }
   return c;
 }
+
+namespace {
+
+// (b)'s training and test, shared by the lesson's pairs and a learner's: `draw` gives each training batch,
+// tests[k] holds the test pairs with sources of k + 1 words (possibly none).
+void train_and_test(Result& r, const Config& c, Translator& translator, const std::vector<Pairs>& tests, Rng& rng,
+                    const std::function<Pairs(Rng&)>& draw, const std::function<std::string(std::size_t)>& source_word,
+                    const std::function<std::string(std::size_t)>& target_word) {
+  optim::Adam adam(translator.parameters(), c.learning_rate);
+  Progress translating("(b) translating", c.steps);
+  for (std::size_t step = 1; step <= c.steps; ++step) {
+    adam.lr = step > 2 * c.steps / 3 ? c.learning_rate / 10 : c.learning_rate;  // settle at the end
+    const Pairs batch = draw(rng);
+    adam.zero_grad();
+    const Var loss = translator.loss(batch);
+    backward(loss);
+    optim::clip_grad_norm(translator.parameters(), c.clip);
+    adam.step();
+    translating.update(step, loss.item());
+  }
+  std::size_t right_in_range = 0, total_in_range = 0;
+  for (std::size_t k = 0; k < tests.size(); ++k) {
+    if (tests[k].sources.empty()) continue;
+    const std::size_t length = k + 1;
+    const auto outputs = translator.translate(tests[k].sources);
+    std::size_t right = 0;
+    for (std::size_t i = 0; i < outputs.size(); ++i) right += outputs[i] == tests[k].targets[i];
+    r.lengths.push_back(static_cast<double>(length));
+    r.translation_accuracy.push_back(static_cast<double>(right) / static_cast<double>(outputs.size()));
+    if (length >= c.held_out_from && length <= c.max_length) {
+      right_in_range += right;
+      total_in_range += outputs.size();
+    }
+    if (length == 3 || length == c.max_length || length == c.max_length + 2) {
+      for (std::size_t i = 0; i < std::min<std::size_t>(2, outputs.size()); ++i) {
+        std::string source, output;
+        for (std::size_t w : tests[k].sources[i]) source.append(source.empty() ? "" : " ").append(source_word(w));
+        for (std::size_t w : outputs[i]) output.append(output.empty() ? "" : " ").append(target_word(w));
+        r.examples.emplace_back(source, output);
+      }
+    }
+  }
+  r.trained_lengths_accuracy =
+      total_in_range ? static_cast<double>(right_in_range) / static_cast<double>(total_in_range) : 0;
+}
+
+}  // namespace
 
 Result experiment(const Config& c) {
   Result r;
@@ -281,47 +379,46 @@ Result experiment(const Config& c) {
     tests.push_back(translation_pairs(c.test_per_length, length, length, rng));
     if (length >= c.held_out_from) test_sources.insert(tests.back().sources.begin(), tests.back().sources.end());
   }
-  Translator translator(c.embedding, c.hidden, rng);
-  optim::Adam adam(translator.parameters(), c.learning_rate);
-  Progress translating("(b) translating", c.steps);
-  for (std::size_t step = 1; step <= c.steps; ++step) {
-    adam.lr = step > 2 * c.steps / 3 ? c.learning_rate / 10 : c.learning_rate;  // settle at the end
+  Translator translator(number_words().size(), 10, c.embedding, c.hidden, rng);
+  train_and_test(r, c, translator, tests, rng, [&](Rng& draw) {
     Pairs batch;
     while (batch.sources.size() < c.batch) {
-      Pairs one = translation_pairs(1, c.min_length, c.max_length, rng);
+      Pairs one = translation_pairs(1, c.min_length, c.max_length, draw);
       if (test_sources.count(one.sources[0])) continue;  // held out
       batch.sources.push_back(one.sources[0]);
       batch.targets.push_back(one.targets[0]);
     }
-    adam.zero_grad();
-    const Var loss = translator.loss(batch);
-    backward(loss);
-    optim::clip_grad_norm(translator.parameters(), c.clip);
-    adam.step();
-    translating.update(step, loss.item());
+    return batch;
+  }, [](std::size_t w) { return number_words()[w]; }, [](std::size_t d) { return std::to_string(d); });
+  return r;
+}
+
+Result experiment_on(const Config& c, const TextPairs& text) {
+  Result r;
+  Rng rng(c.seed * 100 + 9);
+  std::vector<std::size_t> order(text.pairs.sources.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  const std::size_t split = order.size() * 4 / 5;
+  Pairs train;
+  std::vector<Pairs> tests;  // by source length
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const auto& source = text.pairs.sources[order[k]];
+    const auto& target = text.pairs.targets[order[k]];
+    Pairs& into = k < split ? train : (tests.resize(std::max(tests.size(), source.size())), tests[source.size() - 1]);
+    into.sources.push_back(source);
+    into.targets.push_back(target);
   }
-  std::size_t right_in_range = 0, total_in_range = 0;
-  for (std::size_t k = 0; k < tests.size(); ++k) {
-    const std::size_t length = k + 1;
-    const auto outputs = translator.translate(tests[k].sources);
-    std::size_t right = 0;
-    for (std::size_t i = 0; i < outputs.size(); ++i) right += outputs[i] == tests[k].targets[i];
-    r.lengths.push_back(static_cast<double>(length));
-    r.translation_accuracy.push_back(static_cast<double>(right) / static_cast<double>(outputs.size()));
-    if (length >= c.held_out_from && length <= c.max_length) {
-      right_in_range += right;
-      total_in_range += outputs.size();
+  Translator translator(text.source_words.size(), text.target_words.size(), c.embedding, c.hidden, rng);
+  train_and_test(r, c, translator, tests, rng, [&](Rng& draw) {
+    Pairs batch;
+    for (std::size_t i = 0; i < c.batch; ++i) {
+      const std::size_t pick = draw.below(train.sources.size());
+      batch.sources.push_back(train.sources[pick]);
+      batch.targets.push_back(train.targets[pick]);
     }
-    if (length == 3 || length == c.max_length || length == c.max_length + 2) {
-      for (std::size_t i = 0; i < 2; ++i) {
-        std::string source, output;
-        for (std::size_t w : tests[k].sources[i]) source += (source.empty() ? "" : " ") + number_words()[w];
-        for (std::size_t d : outputs[i]) output += (output.empty() ? "" : " ") + std::to_string(d);
-        r.examples.emplace_back(source, output);
-      }
-    }
-  }
-  r.trained_lengths_accuracy = static_cast<double>(right_in_range) / static_cast<double>(total_in_range);
+    return batch;
+  }, [&](std::size_t w) { return text.source_words[w]; }, [&](std::size_t w) { return text.target_words[w]; });
   return r;
 }
 
@@ -341,34 +438,44 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  if (!options.data.empty()) {
-    throw std::invalid_argument("lesson 19 generates its numbers and pairs and does not read --data");
-  }
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say("(a) One in, sequence out. A number 0-99 is given as a vector: one-hot tens digit and one-hot units "
-             "digit. A linear map and tanh turn it into the first state of a GRU decoder (" +
-             std::to_string(c.namer_hidden) + " units), which writes the number's English name word by word until "
-             "<end>. " + plot::format_number(100 * c.held_out_share) + "% of the numbers 21-99 that are not multiples of "
-             "ten are held out: their names are a tens word and a units word the decoder knows, never seen together.");
-  report.say("(b) Sequence to sequence. An encoder GRU (" + std::to_string(c.hidden) + " units) reads number words, "
-             "\"three one four\", and its last state starts a decoder GRU that must write the digits in reverse, "
-             "\"4 1 3\". Sources of " + std::to_string(c.min_length) + "-" + std::to_string(c.max_length) + " words in "
-             "training, teacher forcing, Adam " + plot::format_number(c.learning_rate) + ", batches of " +
-             std::to_string(c.batch) + ", " + std::to_string(c.steps) + " steps; tested greedily on held-out sources of "
-             "1-" + std::to_string(c.longest_test) + " words (those of " + std::to_string(c.held_out_from) +
-             " words or more never drawn in training).");
-  const Result r = experiment(c);
-
-  std::string names = "number   generated name\n";
-  for (std::size_t i = 0; i < r.held_out.size(); ++i) {
-    std::string name;
-    for (std::size_t w : r.held_out_names[i]) name += (name.empty() ? "" : " ") + number_words()[w];
-    names += "  " + std::to_string(r.held_out[i]) + (r.held_out[i] < 10 ? "      " : "     ") + name +
-             (r.held_out_names[i] == name_of_number(r.held_out[i]) ? "" : "   (wrong)") + "\n";
+  const bool own = !options.data.empty();
+  Result r;
+  if (own) {
+    const TextPairs pairs = read_pairs(options.data);
+    report.say("Sequence to sequence on " + options.data + ": " + std::to_string(pairs.pairs.sources.size()) +
+               " pairs, " + std::to_string(pairs.source_words.size() - 1) + " source and " +
+               std::to_string(pairs.target_words.size()) + " target words. An encoder GRU (" + std::to_string(c.hidden) +
+               " units) reads each source and its last state starts a decoder GRU; a random 80% of the pairs trains "
+               "(teacher forcing, " + std::to_string(c.steps) + " steps), the rest is decoded greedily. The lesson's "
+               "claims are about its own tasks, so none are checked here.");
+    r = experiment_on(c, pairs);
+  } else {
+    report.say("(a) One in, sequence out. A number 0-99 is given as a vector: one-hot tens digit and one-hot units "
+               "digit. A linear map and tanh turn it into the first state of a GRU decoder (" +
+               std::to_string(c.namer_hidden) + " units), which writes the number's English name word by word until "
+               "<end>. " + plot::format_number(100 * c.held_out_share) + "% of the numbers 21-99 that are not "
+               "multiples of ten are held out: their names are a tens word and a units word the decoder knows, never "
+               "seen together.");
+    report.say("(b) Sequence to sequence. An encoder GRU (" + std::to_string(c.hidden) + " units) reads number words, "
+               "\"three one four\", and its last state starts a decoder GRU that must write the digits in reverse, "
+               "\"4 1 3\". Sources of " + std::to_string(c.min_length) + "-" + std::to_string(c.max_length) +
+               " words in training, teacher forcing, Adam " + plot::format_number(c.learning_rate) + ", batches of " +
+               std::to_string(c.batch) + ", " + std::to_string(c.steps) + " steps; tested greedily on sources of "
+               "1-" + std::to_string(c.longest_test) + " words (those of " + std::to_string(c.held_out_from) +
+               " words or more never drawn in training).");
+    r = experiment(c);
+    std::string names = "number   generated name\n";
+    for (std::size_t i = 0; i < r.held_out.size(); ++i) {
+      std::string name;
+      for (std::size_t w : r.held_out_names[i]) name.append(name.empty() ? "" : " ").append(number_words()[w]);
+      names += "  " + std::to_string(r.held_out[i]) + "     " + name +
+               (r.held_out_names[i] == name_of_number(r.held_out[i]) ? "" : "   (wrong)") + "\n";
+    }
+    report.block(names);
+    report.figure("(a) held-out numbers named exactly", r.naming_accuracy);
   }
-  report.block(names);
-  report.figure("(a) held-out numbers named exactly", r.naming_accuracy);
 
   plot::LineChart by_length;
   by_length.title = "Encoder-decoder: exact-match accuracy by input length";
@@ -377,8 +484,9 @@ int run(const Options& options) {
   by_length.y_min = 0;
   by_length.y_max = 1.02;
   by_length.series = {{"greedy decoding", r.lengths, r.translation_accuracy, plot::palette()[1], true, false}};
-  by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
+  if (!own) by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
   report.plot("accuracy_by_length.svg", by_length.svg(),
+              own ? std::string("Exact-match accuracy of the held-out 20% by source length.") :
               "Left of the vertical line: the lengths seen in training (from " + std::to_string(c.held_out_from) +
                   " words on, test sources never drawn in training). Inside them the translation is nearly always "
               "exact; beyond them it breaks down at once - the decoder has never had to count that far, and the "
@@ -397,7 +505,7 @@ int run(const Options& options) {
              "with attention: let the decoder look back at every encoder state, weighted by how relevant it is to the "
              "word being written. Sutskever et al. found a simpler trick for their LSTMs: reversing the source puts "
              "its first words next to the first words of the output.");
-  report.claims(claims(r, c));
+  if (!own) report.claims(claims(r, c));
   return report.finish();
 }
 

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "check.hpp"
 #include "lessons/19_seq2seq.hpp"
@@ -56,7 +58,7 @@ TEST_CASE("translation pairs: number words in and their digits reversed out") {
 
 TEST_CASE("the translator's encoding of a source does not depend on the other sources in its batch") {
   Rng rng(3);
-  lesson19::Translator translator(8, 12, rng);
+  lesson19::Translator translator(lesson19::number_words().size(), 10, 8, 12, rng);
   const std::vector<std::size_t> short_source = {4, 2};
   const auto alone = translator.translate({short_source});
   const auto beside_long = translator.translate({short_source, {1, 2, 3, 4, 5, 6, 7}});
@@ -65,10 +67,29 @@ TEST_CASE("the translator's encoding of a source does not depend on the other so
   CHECK(std::equal(alone[0].begin(), alone[0].end(), beside_long[0].begin()));
 }
 
-TEST_CASE("lesson 19 refuses --data with a clear message") {
-  Options options;
-  options.data = "reviews.txt";
-  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { (void)lesson19::run(options); }), "does not read --data");
+TEST_CASE("a learner's pairs: read them and translate the held-out 20%") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "rnnlab_lesson19_test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "pairs.txt");
+    const char* words[] = {"a", "b", "c"};
+    for (int i = 0; i < 40; ++i) out << words[i % 3] << " " << words[(i / 3) % 3] << "\t" << (i % 3) << "\n\n";
+  }
+  std::ofstream(dir / "bad.txt") << "a b\t1\nno tab here\n";
+  const lesson19::TextPairs p = lesson19::read_pairs((dir / "pairs.txt").string());
+  REQUIRE(p.pairs.sources.size() == 40);
+  CHECK(p.source_words == std::vector<std::string>{"<end>", "a", "b", "c"});
+  CHECK(p.target_words == std::vector<std::string>{"0", "1", "2"});
+  CHECK(p.pairs.sources[4] == std::vector<std::size_t>{2, 2});  // "b b"
+  CHECK(p.pairs.targets[4] == std::vector<std::size_t>{1});
+  CHECK_CONTAINS(message_of<std::runtime_error>([&] { (void)lesson19::read_pairs((dir / "bad.txt").string()); }),
+                 "bad.txt line 2");
+  lesson19::Config config = lesson19::config(true, 0);
+  config.steps = 300;
+  const lesson19::Result r = lesson19::experiment_on(config, p);
+  REQUIRE(r.lengths == std::vector<double>{2});
+  CHECK(r.translation_accuracy[0] == 1);  // the first word names the digit: easy
+  std::filesystem::remove_all(dir);
 }
 
 }  // TEST_SUITE

@@ -2,7 +2,7 @@
 //   --quick      the small configuration the tests use (seconds instead of tens of seconds)
 //   --seed N     the random seed (every lesson is deterministic for a given seed)
 //   --out DIR    where plots, summary.json and card.html go (default: a folder per lesson in the course folder)
-//   --data PATH  the learner's own data file, for the lessons that read one (16: text, 17: a series)
+//   --data PATH  the learner's own data file (lessons 16-19: a text, a series, labeled reviews, source/target pairs)
 //   --generate   lesson 16: sample from the model the last full run saved, instead of training
 //   --prompt T   the text --generate starts from
 //   --help       the lesson's story in two lines, and these options
