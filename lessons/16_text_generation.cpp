@@ -433,10 +433,11 @@ int run(const Options& options) {
   std::string samples;
   for (const auto& [step, text] : r.lstm.samples) {
     samples += "--- LSTM after " + std::to_string(step) + " steps (temperature " + plot::format_number(c.temperature) +
-               ") ---\n" + text + "\n";
+               ") ---\n" + wrap(text, 100, 0);
   }
+  // Wrapped for reading (runs of spaces and line breaks folded); summary.json keeps each sample as written.
   samples += "--- tanh RNN after " + std::to_string(r.tanh.samples.back().first) + " steps ---\n" +
-             r.tanh.samples.back().second + "\n";
+             wrap(r.tanh.samples.back().second, 100, 0);
   report.block(samples);
   for (const auto& [step, text] : r.lstm.samples) report.text("LSTM sample after " + std::to_string(step) + " steps", text);
 
