@@ -77,7 +77,7 @@ Result experiment(const Config& config) {
   const std::vector<int> independent = data::independent_rain(config.steps, rate, rng);
   // Fisher-Yates shuffle: the same values in a random order.
   std::vector<int> shuffled = markov;
-  for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[rng.below(i)]);
+  rng.shuffle(shuffled);
 
   Result r;
   r.markov = measure(markov);

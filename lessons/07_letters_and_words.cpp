@@ -89,7 +89,7 @@ Tensor train_and_predict(const std::string& train, const std::string& test, cons
   std::vector<std::size_t> starts;
   for (std::size_t s = 0; s + c.window + 1 <= train.size(); s += c.window) starts.push_back(s);
   for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-    for (std::size_t i = starts.size(); i > 1; --i) std::swap(starts[i - 1], starts[rng.below(i)]);
+    rng.shuffle(starts);
     for (std::size_t first = 0; first < starts.size(); first += c.batch) {
       const std::size_t batch = std::min(c.batch, starts.size() - first);
       Tensor x({c.window, batch, features}), y({c.window, batch, features});

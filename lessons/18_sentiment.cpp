@@ -277,7 +277,7 @@ Result experiment_on(const Config& c, const std::vector<Review>& reviews) {
   const WordIndex words = words_of(reviews);
   std::vector<Review> shuffled = reviews;
   Rng rng(c.seed * 100 + 77);
-  for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[rng.below(i)]);
+  rng.shuffle(shuffled);
   const std::size_t split = shuffled.size() * 4 / 5;
   const std::vector<Review> train_set(shuffled.begin(), shuffled.begin() + static_cast<long>(split));
   const std::vector<Review> test_set(shuffled.begin() + static_cast<long>(split), shuffled.end());

@@ -347,7 +347,7 @@ Result experiment(const Config& c) {
   for (std::size_t n = 21; n < 100; ++n) {
     if (n % 10 != 0) composable.push_back(n);
   }
-  for (std::size_t i = composable.size(); i > 1; --i) std::swap(composable[i - 1], composable[rng.below(i)]);
+  rng.shuffle(composable);
   r.held_out.assign(composable.begin(), composable.begin() + static_cast<long>(c.held_out_share * composable.size()));
   std::sort(r.held_out.begin(), r.held_out.end());
   for (std::size_t n = 0; n < 100; ++n) {
@@ -398,7 +398,7 @@ Result experiment_on(const Config& c, const TextPairs& text) {
   Rng rng(c.seed * 100 + 9);
   std::vector<std::size_t> order(text.pairs.sources.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  rng.shuffle(order);
   const std::size_t split = order.size() * 4 / 5;
   Pairs train;
   std::vector<Pairs> tests;  // by source length

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "tensor/shape.hpp"
 
@@ -41,6 +42,12 @@ class Rng {
 
   // true with probability p.
   bool bernoulli(real p) { return uniform() < p; }
+
+  // Puts the elements of `items` (a vector, say) in uniformly random order (Fisher & Yates; Durstenfeld 1964).
+  template <typename Sequence>
+  void shuffle(Sequence& items) {
+    for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(i)]);
+  }
 
  private:
   std::uint64_t state_;

@@ -52,6 +52,20 @@ TEST_CASE("Rng is SplitMix64 and reproducible") {
   CHECK(ta != Tensor::normal({100}, 0, 1, c));
 }
 
+TEST_CASE("Rng::shuffle gives a permutation and every order about equally often") {
+  Rng rng(9);
+  std::vector<int> counts(6, 0);  // the 3! orders of {0, 1, 2}
+  for (int n = 0; n < 6000; ++n) {
+    std::vector<int> v = {0, 1, 2};
+    rng.shuffle(v);
+    std::vector<int> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    REQUIRE(sorted == std::vector<int>{0, 1, 2});
+    counts[static_cast<std::size_t>(v[0] * 2 + (v[1] > v[2] ? 1 : 0))] += 1;
+  }
+  for (int c : counts) CHECK(c == doctest::Approx(1000).epsilon(0.1));
+}
+
 TEST_CASE("Rng draws have the right distributions") {
   Rng rng(7);
   const std::size_t n = 200000;
