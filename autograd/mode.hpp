@@ -1,7 +1,9 @@
 // Switches that change how ops behave on this thread: gradient recording and anomaly detection.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
+#include <string>
 
 namespace rnnlab {
 
@@ -36,6 +38,24 @@ class DetectAnomalyGuard {
  private:
   bool previous_;
 };
+
+// Says where the ops recorded while it is alive come from, for anomaly messages: AnomalyScope("time step", 37).
+// With anomaly detection on, every node remembers the scopes open when it was recorded, outermost first
+// ("training step 12, time step 37"), and an AnomalyError names them: the place the first NaN or Inf appeared,
+// not only the op. With anomaly detection off it does nothing, so loops can open one per step at no cost.
+class AnomalyScope {
+ public:
+  AnomalyScope(const char* what, std::size_t index);
+  ~AnomalyScope();
+  AnomalyScope(const AnomalyScope&) = delete;
+  AnomalyScope& operator=(const AnomalyScope&) = delete;
+
+ private:
+  bool opened_;
+};
+
+// The open scopes, outermost first ("training step 12, time step 37"); empty when none is open.
+std::string anomaly_scopes();
 
 class AnomalyError : public std::runtime_error {
  public:

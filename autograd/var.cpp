@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "autograd/mode.hpp"
 #include "tensor/ops.hpp"
@@ -25,6 +27,25 @@ DetectAnomalyGuard::DetectAnomalyGuard() : previous_(anomaly_mode) { anomaly_mod
 DetectAnomalyGuard::~DetectAnomalyGuard() { anomaly_mode = previous_; }
 
 namespace {
+thread_local std::vector<std::pair<const char*, std::size_t>> open_scopes;
+}  // namespace
+
+AnomalyScope::AnomalyScope(const char* what, std::size_t index) : opened_(anomaly_mode) {
+  if (opened_) open_scopes.emplace_back(what, index);
+}
+AnomalyScope::~AnomalyScope() {
+  if (opened_) open_scopes.pop_back();
+}
+
+std::string anomaly_scopes() {
+  std::string where;
+  for (const auto& [what, index] : open_scopes) {
+    where += (where.empty() ? "" : ", ") + std::string(what) + " " + std::to_string(index);
+  }
+  return where;
+}
+
+namespace {
 
 // Index of the first NaN or Inf in t, or t.size() if there is none.
 std::size_t first_non_finite(const Tensor& t) {
@@ -33,6 +54,9 @@ std::size_t first_non_finite(const Tensor& t) {
   }
   return t.size();
 }
+
+// " (in training step 12, time step 37)", or "" outside every AnomalyScope.
+std::string in_scopes(const std::string& where) { return where.empty() ? "" : " (in " + where + ")"; }
 
 std::string describe_non_finite(const Tensor& t, std::size_t i) {
   return std::string(std::isnan(t[i]) ? "NaN" : t[i] > 0 ? "+Inf" : "-Inf") + " at element " + std::to_string(i) +
@@ -137,10 +161,11 @@ Var record_impl(const char* op, Tensor value, const Var* inputs, std::size_t cou
     const std::size_t bad = first_non_finite(value);
     if (bad < value.size()) {
       throw AnomalyError("anomaly: the forward pass of '" + std::string(op) + "' produced " +
-                         describe_non_finite(value, bad));
+                         describe_non_finite(value, bad) + in_scopes(anomaly_scopes()));
     }
   }
   auto node = std::make_shared<Node>();
+  if (anomaly_mode) node->recorded_in = anomaly_scopes();
   node->value = std::move(value);
   node->op = op;
   bool any = false;
@@ -223,7 +248,7 @@ void backward(const Var& output, const Tensor& grad_output, bool retain_graph) {
           if (bad < input.grad.size()) {
             throw AnomalyError("anomaly: the backward pass of '" + node.label() + "' produced " +
                                describe_non_finite(input.grad, bad) + " in the gradient of its input " +
-                               std::to_string(i) + " ('" + input.label() + "')");
+                               std::to_string(i) + " ('" + input.label() + "')" + in_scopes(node.recorded_in));
           }
         }
       }

@@ -41,6 +41,7 @@ struct Node {
   bool graph_freed = false;   // backward already released this node's inputs and backward function
   const char* op = "leaf";    // the op that made this value, e.g. "tanh"; "leaf" for created Vars
   std::string name;           // an optional label (Var::set_name), shown by to_dot and in messages
+  std::string recorded_in;    // with anomaly detection on: the AnomalyScopes open when it was recorded
   std::vector<std::shared_ptr<Node>> inputs;
   BackwardFn backward;        // empty for leaves
   std::uint64_t visit_mark = 0;  // scratch for the topological sort

@@ -9,15 +9,27 @@
 // throws the parameters far away, undoing all progress. Their remedy, Algorithm 1: if the gradient's norm
 // exceeds a threshold, rescale it to the threshold. The direction is kept; only the step is bounded.
 // (nn/optim.hpp's clip_grad_norm does exactly that.)
+//
+// Part (c) meets the cliff in a real network, the IRNN (Le, Jaitly & Hinton 2015: ReLU units, identity recurrent
+// weights) on the adding problem: without clipping, one update makes the recurrence amplify, the state overflows
+// within a few hundred time steps and the loss turns to NaN. Anomaly detection (autograd/mode.hpp) finds the first
+// NaN or Inf as it is made and names the op, the training step and the time step.
 #include "lessons/10_cliffs_and_clipping.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
+#include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/stats.hpp"
+#include "nn/layers.hpp"
+#include "nn/optim.hpp"
+#include "nn/recurrent.hpp"
 
 namespace rnnlab::lessons::lesson10 {
 
@@ -27,7 +39,8 @@ const LessonInfo info = {
     "the gradient is thousands of times larger than elsewhere and one gradient step flings the parameters away. Their "
     "fix is a single line: rescale the gradient when its norm is too large.",
     "The error surface of a one-unit recurrent net over 50 steps has a cliff; plain gradient descent jumps off it, "
-    "gradient descent with norm clipping does not."};
+    "gradient descent with norm clipping does not. In a ReLU RNN the same jump overflows the state to Inf, and anomaly "
+    "mode names the op and the time step where it happened."};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -87,6 +100,90 @@ std::vector<Run> descend(const std::vector<double>& w0, const std::vector<double
   return runs;
 }
 
+// The IRNN and its readout, built the same from the same seed every time.
+struct IdentityRNN {
+  IdentityRNN(const Config& c, Rng& rng)
+      : rnn(2, c.explode_hidden, rng, {}, nn::Nonlinearity::relu), readout(c.explode_hidden, 1, rng) {
+    Tensor& recurrent = Var(rnn.weights(0).weight_hh).mutable_value();
+    recurrent.fill(0);
+    for (std::size_t i = 0; i < c.explode_hidden; ++i) recurrent[i * c.explode_hidden + i] = 1;
+    parameters = rnn.parameters();
+    for (const Var& p : readout.parameters()) parameters.push_back(p);
+  }
+  nn::RNN rnn;
+  nn::Linear readout;
+  std::vector<Var> parameters;
+};
+
+// ||h_t|| of sequence 0 for every t until the first non-finite state (which is left out). Scaled by the largest
+// |h_tj| so that squaring 1e200 does not overflow before the state itself does.
+std::vector<double> state_norms(const Var& states) {
+  const std::size_t steps = states.shape()[0], hidden = states.shape()[2];
+  const real* h = states.value().data();
+  const std::size_t row = states.shape()[1] * hidden;  // one time step of the whole batch
+  std::vector<double> norms;
+  for (std::size_t t = 0; t < steps; ++t) {
+    double largest = 0;
+    for (std::size_t j = 0; j < hidden; ++j) largest = std::max(largest, std::abs(h[t * row + j]));
+    if (!std::isfinite(largest)) break;
+    double squares = 0;
+    for (std::size_t j = 0; j < hidden; ++j) squares += largest > 0 ? std::pow(h[t * row + j] / largest, 2) : 0;
+    norms.push_back(largest * std::sqrt(squares));
+  }
+  return norms;
+}
+
+// The first time step at which any state of the batch is NaN or Inf (T if none is).
+std::size_t first_non_finite_step(const Var& states) {
+  const std::size_t steps = states.shape()[0], row = states.size() / steps;
+  for (std::size_t t = 0; t < steps; ++t) {
+    for (std::size_t i = 0; i < row; ++i) {
+      if (!std::isfinite(states.value()[t * row + i])) return t;
+    }
+  }
+  return steps;
+}
+
+enum class Guard { none, clipping, anomaly_detection };
+
+// One run of train_irnn: its losses, and the AnomalyError that stopped it, if one did.
+struct IrnnTraining {
+  std::vector<double> losses;
+  std::string anomaly;
+  std::size_t anomaly_step = 0;
+};
+
+// Trains from Rng(seed) for up to explode_steps steps, stopping after the first loss that is NaN or Inf (or at
+// the first AnomalyError, under anomaly detection). `states_by_step` receives every step's states [T, B, H].
+IrnnTraining train_irnn(const Config& c, Guard guard, std::vector<Var>* states_by_step) {
+  Rng rng(c.seed);
+  IdentityRNN net(c, rng);
+  optim::SGD sgd(net.parameters, c.explode_learning_rate);
+  std::optional<DetectAnomalyGuard> anomaly;
+  if (guard == Guard::anomaly_detection) anomaly.emplace();
+  IrnnTraining run;
+  for (std::size_t step = 0; step < c.explode_steps; ++step) {
+    try {
+      const AnomalyScope scope("training step", step);
+      const data::AddingBatch batch = data::adding_batch(c.explode_length, c.explode_batch, rng);
+      sgd.zero_grad();
+      const Var states = net.rnn(Var(batch.inputs)).output;
+      if (states_by_step) states_by_step->push_back(states.detach());
+      const Var loss = mse_loss(net.readout(select(states, 0, c.explode_length - 1)), Var(batch.targets));
+      run.losses.push_back(loss.item());
+      if (!std::isfinite(loss.item())) break;
+      backward(loss);
+      if (guard == Guard::clipping) optim::clip_grad_norm(net.parameters, c.clip);
+      sgd.step();
+    } catch (const AnomalyError& error) {
+      run.anomaly = error.what();
+      run.anomaly_step = step;
+      break;
+    }
+  }
+  return run;
+}
+
 double share_solved(const std::vector<Run>& runs) {
   double solved = 0;
   for (const Run& r : runs) solved += r.final_error < 0.01;
@@ -95,8 +192,23 @@ double share_solved(const std::vector<Run>& runs) {
 
 }  // namespace
 
+Explosion explode(const Config& c) {
+  Explosion e;
+  std::vector<Var> states;
+  e.plain_losses = train_irnn(c, Guard::none, &states).losses;
+  e.state_norms_first = state_norms(states.front());
+  e.state_norms_last = state_norms(states.back());
+  e.overflow_time_step = first_non_finite_step(states.back());
+  e.clipped_losses = train_irnn(c, Guard::clipping, nullptr).losses;
+  const IrnnTraining detected = train_irnn(c, Guard::anomaly_detection, nullptr);
+  e.anomaly = detected.anomaly;
+  e.anomaly_training_step = detected.anomaly_step;
+  return e;
+}
+
 Result experiment(const Config& c) {
   Result r;
+  r.explosion = explode(c);
   // (a) The surface on a grid: row = b, column = w.
   std::vector<double> ws, bs;
   for (std::size_t i = 0; i < c.grid; ++i) {
@@ -134,6 +246,13 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   for (const Run& run : r.plain) jumped += *std::max_element(run.step_sizes.begin(), run.step_sizes.end()) > 2;
   jumped /= static_cast<double>(r.plain.size());
   const double solved_plain = share_solved(r.plain), solved_clipped = share_solved(r.clipped);
+
+  const Explosion& e = r.explosion;
+  const bool exploded = !e.plain_losses.empty() && !std::isfinite(e.plain_losses.back());
+  const std::size_t first_bad = e.plain_losses.size() - 1;  // its training step, if it exploded
+  double clipped_bad = 0;
+  for (double loss : e.clipped_losses) clipped_bad += !std::isfinite(loss);
+  const std::string named_time_step = "time step " + std::to_string(e.overflow_time_step) + ")";
   return {
       {"largest / median gradient norm on the grid", r.max_over_median_gradient, "> 1e3", r.max_over_median_gradient > 1e3},
       {"the cliff: E(w = 5, b = -2.75) - E(w = 5, b = -2.5)", r.cliff_drop, "> 0.3", r.cliff_drop > 0.3},
@@ -142,6 +261,14 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
       {"plain runs: share that take a step longer than 2", jumped, ">= 0.1", jumped >= 0.1},
       {"share of runs ending with E < 0.01: clipped minus plain", solved_clipped - solved_plain, ">= 0",
        solved_clipped >= solved_plain},
+      {"IRNN, no clipping: the training step whose loss is NaN or Inf", static_cast<double>(first_bad), "<= 5",
+       exploded && first_bad <= 5},
+      {"IRNN, clipping at 1: losses that are NaN or Inf in " + std::to_string(c.explode_steps) + " steps", clipped_bad,
+       "= 0", clipped_bad == 0 && e.clipped_losses.size() == c.explode_steps},
+      {"anomaly mode: the training step its error names", static_cast<double>(e.anomaly_training_step),
+       "<= the step whose loss was NaN or Inf", exploded && !e.anomaly.empty() && e.anomaly_training_step <= first_bad},
+      {"anomaly mode: the time step its error names (where the unguarded run's state overflowed)",
+       static_cast<double>(e.overflow_time_step), "named in the error", e.anomaly.find(named_time_step) != std::string::npos},
   };
 }
 
@@ -224,6 +351,45 @@ int run(const Options& options) {
   for (const Run& run : r.clipped) solved_clipped += run.final_error < 0.01;
   report.figure("plain: share of runs ending with E < 0.01", solved_plain / static_cast<double>(r.plain.size()));
   report.figure("clipped: share of runs ending with E < 0.01", solved_clipped / static_cast<double>(r.clipped.size()));
+  const Explosion& e = r.explosion;
+  report.say("(c) A cliff in a real network. The IRNN of Le, Jaitly & Hinton (2015), " + std::to_string(c.explode_hidden) +
+             " ReLU units whose recurrent weights start as the identity, reads adding-problem sequences of " +
+             std::to_string(c.explode_length) + " steps (lesson 11's task) in batches of " +
+             std::to_string(c.explode_batch) + ", trained with plain SGD at learning rate " +
+             plot::format_number(c.explode_learning_rate) + ": once without clipping, once with clipping at " +
+             plot::format_number(c.clip) + ", from the same weights and batches.");
+  std::string losses;
+  for (double loss : e.plain_losses) losses += (losses.empty() ? "" : ", ") + plot::format_number(loss);
+  report.block("without clipping, the loss at each training step: " + losses + "\n" +
+               "with clipping, after " + std::to_string(e.clipped_losses.size()) + " steps: " +
+               plot::format_number(e.clipped_losses.back()) + " (every loss finite)");
+  plot::LineChart norms;
+  norms.title = "Inside the exploding IRNN: the size of its state at each time step";
+  norms.x_label = "time step t";
+  norms.y_label = "||h_t|| of the first sequence (log scale)";
+  norms.log_y = true;
+  auto time_steps = [](std::size_t n) {
+    std::vector<double> t(n);
+    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<double>(i);
+    return t;
+  };
+  norms.series.push_back({"training step 0", time_steps(e.state_norms_first.size()), e.state_norms_first, "", false, false});
+  norms.series.push_back({"training step " + std::to_string(e.plain_losses.size() - 1) + ", no clipping",
+                          time_steps(e.state_norms_last.size()), e.state_norms_last, "", false, false});
+  report.plot("irnn_state_norms.svg", norms.svg(),
+              "After one unclipped update the recurrent weights amplify: the state grows by orders of magnitude at "
+              "every step until it overflows (the line ends there; the first state of the batch to overflow did so at "
+              "time step " + std::to_string(e.overflow_time_step) + "). From then on every number downstream is Inf "
+              "or NaN.",
+              norms.text(60, 12));
+  report.say("Without anomaly detection nothing complains: the loss just prints as nan or inf, and every update after "
+             "it writes NaN into the weights. Under DetectAnomalyGuard every op checks its result, and each training "
+             "step and time step opens an AnomalyScope, so the first NaN or Inf stops the run with its place:");
+  report.block(e.anomaly.empty() ? "(no anomaly was raised)" : e.anomaly);
+  report.figure("IRNN: time step where the state overflowed", static_cast<double>(e.overflow_time_step));
+  report.figure("IRNN: training step named by anomaly mode", static_cast<double>(e.anomaly_training_step));
+  report.text("anomaly error", e.anomaly);
+
   report.say("Near the cliff the gradient points the right way but is far too large: a plain step of learning rate "
              "times thousands lands the parameters on another plateau, often a worse one, where the gradient is tiny "
              "and learning stalls. Clipping keeps the direction and bounds the length, so a run can walk down the "

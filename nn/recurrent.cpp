@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "nn/init.hpp"
 #include "nn/layers.hpp"
@@ -57,6 +58,7 @@ Var unroll(RNNCell& cell, const Var& x, Var h, std::size_t truncate_every) {
   std::vector<Var> states;
   for (std::size_t t = 0; t < x.shape()[0]; ++t) {
     if (truncate_every > 0 && t > 0 && t % truncate_every == 0) h = h.detach();  // no gradient flows past here
+    const AnomalyScope scope("time step", t);
     h = cell(select(x, 0, t), h);
     states.push_back(h);
   }
@@ -126,6 +128,7 @@ RecurrentLayers::Sequence RecurrentLayers::run(const Var& x, const Var& h0, cons
       std::vector<Var> states(steps);
       for (std::size_t i = 0; i < steps; ++i) {
         const std::size_t t = d == 0 ? i : steps - 1 - i;  // the reverse direction reads from the end
+        const AnomalyScope scope("time step", t);
         state = step(select(projected, 0, t), state, w);
         states[t] = state.h;
       }
@@ -208,6 +211,7 @@ Var Jordan::forward(const Var& x, const Var& teacher) {
   Var previous(Tensor::zeros({batch, output_}));  // y_{t-1}
   std::vector<Var> outputs;
   for (std::size_t t = 0; t < steps; ++t) {
+    const AnomalyScope scope("time step", t);
     state = state * mu + previous;  // s_t = mu s_{t-1} + y_{t-1}
     const Var h = sigmoid(linear(select(x, 0, t), weight_input, bias_hidden) + linear(state, weight_state, Var()));
     const Var y = sigmoid(linear(h, weight_output, bias_output));

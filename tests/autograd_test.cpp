@@ -265,6 +265,28 @@ TEST_CASE("anomaly mode names the op that made a NaN or Inf") {
   CHECK_CONTAINS(back, "Inf");
 }
 
+TEST_CASE("anomaly scopes name where a NaN or Inf appeared in forward and in backward") {
+  Var x(Tensor::from({2}, {1, 0}), true);
+  {
+    AnomalyScope outside("ignored while anomaly mode is off", 1);
+    CHECK(anomaly_scopes().empty());
+  }
+  DetectAnomalyGuard anomaly;
+  Var y;
+  {
+    const AnomalyScope training("training step", 12);
+    const AnomalyScope time("time step", 3);
+    CHECK(anomaly_scopes() == "training step 12, time step 3");
+    CHECK_CONTAINS(message_of<AnomalyError>([&] { (void)log(x); }), "(in training step 12, time step 3)");
+    y = sum(sqrt(x));  // finite forward; its backward divides by 2 sqrt(0)
+  }
+  CHECK(anomaly_scopes().empty());
+  // The backward runs outside the scopes; the message names where the failing node was recorded.
+  const std::string back = message_of<AnomalyError>([&] { backward(y); });
+  CHECK_CONTAINS(back, "backward pass of 'sqrt'");
+  CHECK_CONTAINS(back, "(in training step 12, time step 3)");
+}
+
 TEST_CASE("to_dot draws the graph") {
   Var a(Tensor::scalar(2), true), b(Tensor::scalar(-3), true);
   a.set_name("a");

@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "autograd/gradcheck.hpp"
+#include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "check.hpp"
 #include "nn/recurrent.hpp"
@@ -85,6 +86,22 @@ TEST_CASE("the RNN equals its cell run step by step") {
   const Var states = unroll(cell, x, select(h0, 0, 0));
   CHECK_TENSOR_CLOSE(r.output.value(), states.value(), 1e-14, 1e-15);
   CHECK_TENSOR_CLOSE(select(r.h_n, 0, 0).value(), select(states, 0, 5).value(), 1e-14, 1e-15);
+}
+
+TEST_CASE("anomaly mode names the time step where an exploding RNN overflows") {
+  // One ReLU unit with recurrent weight 1e100 and input 1: h = 1, 1e100, 1e200, 1e300, then Inf at step 4.
+  Rng rng(7);
+  RNN rnn(1, 1, rng, {}, Nonlinearity::relu);
+  Var(rnn.weights(0).weight_ih).mutable_value().fill(1);
+  Var(rnn.weights(0).weight_hh).mutable_value().fill(1e100);
+  Var(rnn.weights(0).bias_ih).mutable_value().fill(0);
+  Var(rnn.weights(0).bias_hh).mutable_value().fill(0);
+  const Var x(Tensor::ones({6, 1, 1}));
+  CHECK_FALSE(std::isfinite(rnn(x).output.value()[5]));  // silently, without anomaly mode
+  DetectAnomalyGuard anomaly;
+  const std::string message = message_of<AnomalyError>([&] { (void)rnn(x); });
+  CHECK_CONTAINS(message, "+Inf");
+  CHECK_CONTAINS(message, "(in time step 4)");
 }
 
 TEST_CASE("truncated BPTT stops gradients k steps back") {
