@@ -233,9 +233,9 @@ int run(const Options& options) {
     times.categories.push_back(name);
     fused.values.push_back(t.fused_ms);
     composed.values.push_back(t.composed_ms);
-    report.figure(name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, fused", t.fused_ms, "ms");
+    report.timing(name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, fused", t.fused_ms, "ms");
     if (t.cell != Cell::tanh) {
-      report.figure(name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, composed", t.composed_ms,
+      report.timing(name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, composed", t.composed_ms,
                     "ms");
     }
   }

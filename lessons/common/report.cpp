@@ -80,7 +80,12 @@ void Report::say(const std::string& paragraph) {
 }
 
 void Report::figure(const std::string& name, double value, const std::string& unit) {
-  figures_.push_back({name, {value, unit}});
+  figures_.push_back({name, value, unit, false});
+  std::printf("  %-52s %s %s\n", name.c_str(), format_value(value).c_str(), unit.c_str());
+}
+
+void Report::timing(const std::string& name, double value, const std::string& unit) {
+  figures_.push_back({name, value, unit, true});
   std::printf("  %-52s %s %s\n", name.c_str(), format_value(value).c_str(), unit.c_str());
 }
 
@@ -123,11 +128,17 @@ int Report::finish() {
   std::string json = "{\n  \"lesson\": " + std::to_string(info_.number) + ",\n  \"slug\": " + json_string(info_.slug) +
                      ",\n  \"title\": " + json_string(info_.title) + ",\n  \"quick\": " + (options_.quick ? "true" : "false") +
                      ",\n  \"seed\": " + std::to_string(options_.seed) + ",\n  \"figures\": {";
-  for (std::size_t i = 0; i < figures_.size(); ++i) {
-    json += std::string(i ? "," : "") + "\n    " + json_string(figures_[i].first) + ": {\"value\": " +
-            json_number(figures_[i].second.first) + ", \"unit\": " + json_string(figures_[i].second.second) + "}";
-  }
-  json += std::string(figures_.empty() ? "" : "\n  ") + "},\n  \"texts\": {";
+  // {"name": {"value": v, "unit": u}, ...} of the figures that are (or are not) timings.
+  auto figures_json = [&](bool timings) {
+    std::string out;
+    for (const Figure& f : figures_) {
+      if (f.timing != timings) continue;
+      out += std::string(out.empty() ? "" : ",") + "\n    " + json_string(f.name) + ": {\"value\": " +
+             json_number(f.value) + ", \"unit\": " + json_string(f.unit) + "}";
+    }
+    return out + (out.empty() ? "" : "\n  ");
+  };
+  json += figures_json(false) + "},\n  \"texts\": {";
   for (std::size_t i = 0; i < texts_.size(); ++i) {
     json += std::string(i ? "," : "") + "\n    " + json_string(texts_[i].first) + ": " + json_string(texts_[i].second);
   }
@@ -140,6 +151,8 @@ int Report::finish() {
   json += std::string(claims_.empty() ? "" : "\n  ") + "],\n  \"all_claims_passed\": " +
           (passed == claims_.size() ? "true" : "false") + "\n}\n";
   write("summary.json", json);
+  const std::string timings = figures_json(true);
+  if (!timings.empty()) write("timings.json", "{\n  \"lesson\": " + std::to_string(info_.number) + ",\n  \"timings\": {" + timings + "}\n}\n");
 
   std::string table = "<table class=\"claims\">\n<tr><th>claim</th><th>measured</th><th>criterion</th><th></th></tr>\n";
   for (const Claim& c : claims_) {
@@ -151,9 +164,9 @@ int Report::finish() {
   std::string figures;
   if (!figures_.empty()) {
     figures = "<table class=\"figures\">\n";
-    for (const auto& [name, value] : figures_) {
-      figures += "<tr><td>" + plot::escape_xml(name) + "</td><td>" + format_value(value.first) + " " +
-                 plot::escape_xml(value.second) + "</td></tr>\n";
+    for (const Figure& f : figures_) {
+      figures += "<tr><td>" + plot::escape_xml(f.name) + "</td><td>" + format_value(f.value) + " " +
+                 plot::escape_xml(f.unit) + "</td></tr>\n";
     }
     figures += "</table>\n";
   }

@@ -1,5 +1,5 @@
 // Report: what a lesson tells. It prints the narration and results as the lesson runs, and at the end writes
-// summary.json (the numbers, for machines and tests) and card.html (the lesson's section of the course's
+// summary.json (the numbers, for machines and tests; timings.json for wall-clock times) and card.html (the lesson's section of the course's
 // index.html) into the lesson's output folder.
 #pragma once
 
@@ -34,6 +34,9 @@ class Report {
   void say(const std::string& paragraph);
   // A named number (printed, and stored in summary.json).
   void figure(const std::string& name, double value, const std::string& unit = "");
+  // A wall-clock measurement: printed and shown like a figure, but stored in timings.json, so that summary.json
+  // holds only what the seed determines (two runs with the same seed write identical summaries).
+  void timing(const std::string& name, double value, const std::string& unit);
   // A named piece of text (a generated sample, say): stored in summary.json under "texts".
   void text(const std::string& name, const std::string& value);
   // A claim with its verdict; printed at once and listed in the summary.
@@ -55,7 +58,13 @@ class Report {
   LessonInfo info_;
   Options options_;
   std::string card_;  // the HTML body built up as the lesson runs
-  std::vector<std::pair<std::string, std::pair<double, std::string>>> figures_;
+  struct Figure {
+    std::string name;
+    double value;
+    std::string unit;
+    bool timing;
+  };
+  std::vector<Figure> figures_;
   std::vector<std::pair<std::string, std::string>> texts_;
   std::vector<Claim> claims_;
 };
