@@ -36,6 +36,10 @@ Var slice(const Var& x, long axis, std::size_t start, std::size_t end) {
 
 Var select(const Var& x, long axis, std::size_t index) {
   const std::size_t a = normalize_axis(axis, x.dim(), "select", x.shape());
+  if (index >= x.shape()[a]) {
+    throw ShapeError("select: index " + std::to_string(index) + " is out of range for axis " + std::to_string(a) +
+                     " of shape " + to_string(x.shape()));
+  }
   Shape shape = x.shape();
   shape.erase(shape.begin() + static_cast<long>(a));
   Tensor value = slice(x.value(), axis, index, index + 1).reshape(std::vector<long>(shape.begin(), shape.end()));

@@ -28,7 +28,16 @@ Embedding::Embedding(std::size_t num_embeddings, std::size_t dim, Rng& rng) {
   weight = register_parameter("weight", Var(Tensor::normal({num_embeddings, dim}, 0, 1, rng)));
 }
 
-Var Embedding::forward(const std::vector<std::size_t>& indices) { return index_select(weight, indices); }
+Var Embedding::forward(const std::vector<std::size_t>& indices) {
+  const std::size_t vocabulary = weight.shape()[0];
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    if (indices[i] >= vocabulary) {
+      throw ShapeError("Embedding: index " + std::to_string(indices[i]) + " (position " + std::to_string(i) +
+                              ") is out of range for a vocabulary of " + std::to_string(vocabulary));
+    }
+  }
+  return index_select(weight, indices);
+}
 
 Var Embedding::forward(const std::vector<std::size_t>& indices, const Shape& index_shape) {
   if (numel(index_shape) != indices.size()) {

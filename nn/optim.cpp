@@ -1,13 +1,18 @@
 #include "nn/optim.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
 namespace rnnlab::optim {
 
-Optimizer::Optimizer(std::vector<Var> params, real lr) : lr(lr), params_(std::move(params)) {
-  if (!(lr >= 0)) throw std::invalid_argument("optimizer: learning rate must be >= 0, got " + std::to_string(lr));
+Optimizer::Optimizer(const char* name, std::vector<Var> params, real lr) : lr(lr), params_(std::move(params)) {
+  if (!(lr >= 0)) {
+    std::ostringstream message;
+    message << name << ": the learning rate must be >= 0, got " << lr;
+    throw std::invalid_argument(message.str());
+  }
   for (const Var& p : params_) {
     if (!p || !p.requires_grad()) throw std::invalid_argument("optimizer: every parameter must be a Var that requires grad");
   }
@@ -18,7 +23,7 @@ void Optimizer::zero_grad() {
 }
 
 SGD::SGD(std::vector<Var> params, real lr, real momentum)
-    : Optimizer(std::move(params), lr), momentum_(momentum), velocity_(params_.size()) {
+    : Optimizer("SGD", std::move(params), lr), momentum_(momentum), velocity_(params_.size()) {
   if (!(momentum >= 0)) throw std::invalid_argument("SGD: momentum must be >= 0");
 }
 
@@ -43,8 +48,9 @@ void SGD::step() {
 }
 
 Adam::Adam(std::vector<Var> params, real lr, real beta1, real beta2, real eps)
-    : Optimizer(std::move(params), lr), beta1_(beta1), beta2_(beta2), eps_(eps), m_(params_.size()), v_(params_.size()) {
-  if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw std::invalid_argument("Adam: betas must be in [0, 1)");
+    : Optimizer("Adam", std::move(params), lr), beta1_(beta1), beta2_(beta2), eps_(eps), m_(params_.size()), v_(params_.size()) {
+  if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw std::invalid_argument("Adam: betas must be in [0, 1), got beta1 = " + std::to_string(beta1) +
+                                                               ", beta2 = " + std::to_string(beta2));
   for (std::size_t i = 0; i < params_.size(); ++i) {
     m_[i] = Tensor::zeros(params_[i].shape());
     v_[i] = Tensor::zeros(params_[i].shape());
@@ -70,7 +76,7 @@ void Adam::step() {
   }
 }
 
-Adagrad::Adagrad(std::vector<Var> params, real lr, real eps) : Optimizer(std::move(params), lr), eps_(eps), sum_(params_.size()) {
+Adagrad::Adagrad(std::vector<Var> params, real lr, real eps) : Optimizer("Adagrad", std::move(params), lr), eps_(eps), sum_(params_.size()) {
   for (std::size_t i = 0; i < params_.size(); ++i) sum_[i] = Tensor::zeros(params_[i].shape());
 }
 

@@ -11,7 +11,8 @@ namespace rnnlab::optim {
 
 class Optimizer {
  public:
-  explicit Optimizer(std::vector<Var> params, real lr);
+  // `name` ("SGD") is for error messages.
+  Optimizer(const char* name, std::vector<Var> params, real lr);
   virtual ~Optimizer() = default;
   virtual void step() = 0;
   void zero_grad();

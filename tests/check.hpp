@@ -39,7 +39,7 @@ std::string message_of(const std::function<void()>& call) {
     try {
       throw;
     } catch (const std::exception& e) {
-      FAIL("threw the wrong exception type, with message: " << e.what());
+      FAIL("threw the wrong exception type, with message: " << std::string(e.what()));
     } catch (...) {
       FAIL("threw something that is not a std::exception");
     }
