@@ -88,6 +88,28 @@ TEST_CASE("the options parser") {
   CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--seed", "-3"}, "x"); }), "'-3'");
   CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--seed", "12abc"}, "x"); }), "'12abc'");
   CHECK_CONTAINS(usage("01_sequence_data"), "--quick");
+  CHECK(defaults->language == Language::en);
+  CHECK(parse_options({"--lang", "ko"}, "x")->language == Language::ko);
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--lang", "fr"}, "x"); }), "'fr'");
+}
+
+TEST_CASE("narration needs both languages and picks one") {
+  const Narration said("The gate opens.", "게이트가 열린다.");
+  CHECK(said.in(Language::en) == "The gate opens.");
+  CHECK(said.in(Language::ko) == "게이트가 열린다.");
+  // A missing or untranslated Korean text stops the lesson instead of printing English in its place.
+  CHECK_CONTAINS(message_of<std::logic_error>([] { Narration("The gate opens.", ""); }), "The gate opens.");
+  CHECK_CONTAINS(message_of<std::logic_error>([] { Narration("The gate opens.", "The gate opens."); }), "Korean");
+  CHECK_THROWS_AS(Narration("", "게이트"), std::logic_error);
+}
+
+TEST_CASE("wrapping counts Hangul as two columns") {
+  CHECK(display_width("abc") == 3);
+  CHECK(display_width("게이트") == 6);
+  CHECK(display_width("LSTM의 셀") == 9);
+  // 8 words of 2 Hangul syllables: 4 columns each plus a space; at width 20 (indent 0) four words fit a line.
+  const std::string wrapped = wrap("가나 다라 마바 사아 자차 카타 파하 가나", 20, 0);
+  CHECK(wrapped == "가나 다라 마바 사아\n자차 카타 파하 가나\n");
 }
 
 TEST_CASE("line charts are well-formed SVG with every series") {

@@ -19,7 +19,8 @@ int lesson_main(int argc, char** argv, const LessonInfo& info, const std::functi
     return 2;
   }
   if (!options) {
-    std::printf("Lesson %02d: %s\n%s\n%s", info.number, info.title.c_str(), wrap(info.story, 100, 0).c_str(),
+    std::printf("Lesson %02d: %s\n%s\n레슨 %02d: %s\n%s\n%s", info.number, info.title.en.c_str(),
+                wrap(info.story.en, 100, 0).c_str(), info.number, info.title.ko.c_str(), wrap(info.story.ko, 100, 0).c_str(),
                 usage(program).c_str());
     return 0;
   }

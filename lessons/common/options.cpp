@@ -6,13 +6,14 @@ namespace rnnlab::lessons {
 
 std::string usage(const std::string& program) {
   return "usage: " + program +
-         " [--quick] [--seed N] [--out DIR] [--data PATH] [--generate [--prompt TEXT]] [--help]\n"
+         " [--quick] [--seed N] [--out DIR] [--data PATH] [--generate [--prompt TEXT]] [--lang en|ko] [--help]\n"
          "  --quick      run the small configuration (the one the tests check)\n"
          "  --seed N     random seed (default 0); the same seed gives the same numbers\n"
          "  --out DIR    folder for plots, summary.json and card.html\n"
          "  --data PATH  your own data file (lessons 16-19: text, a series, reviews, pairs)\n"
          "  --generate   sample text from the model the last full run saved (lesson 16)\n"
          "  --prompt T   the text --generate starts from (default \"The \")\n"
+         "  --lang L     narration in English (en, the default) or Korean (ko)\n"
          "  --help       show this help\n";
 }
 
@@ -48,6 +49,15 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, const
     } else if (arg == "--prompt") {
       options.prompt = value();
       if (options.prompt.empty()) throw UsageError("--prompt needs some text");
+    } else if (arg == "--lang") {
+      const std::string& language = value();
+      if (language == "en") {
+        options.language = Language::en;
+      } else if (language == "ko") {
+        options.language = Language::ko;
+      } else {
+        throw UsageError("--lang takes en or ko, got '" + language + "'");
+      }
     } else {
       throw UsageError("unknown option '" + arg + "'");
     }

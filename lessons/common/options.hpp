@@ -5,6 +5,7 @@
 //   --data PATH  the learner's own data file (lessons 16-19: a text, a series, labeled reviews, source/target pairs)
 //   --generate   lesson 16: sample from the model the last full run saved, instead of training
 //   --prompt T   the text --generate starts from
+//   --lang L     the narration's language: en (default) or ko (Korean)
 //   --help       the lesson's story in two lines, and these options
 #pragma once
 
@@ -16,6 +17,8 @@
 
 namespace rnnlab::lessons {
 
+enum class Language { en, ko };
+
 struct Options {
   bool quick = false;
   std::uint64_t seed = 0;
@@ -23,6 +26,7 @@ struct Options {
   std::string data;  // empty: the lesson's own data
   bool generate = false;
   std::string prompt = "The ";
+  Language language = Language::en;
 };
 
 // Thrown for an unknown or malformed option; the message says which.

@@ -4,20 +4,72 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "lessons/common/plot.hpp"
 
 namespace rnnlab::lessons {
 
+namespace {
+
+// The code points of UTF-8 text, for measuring it (invalid bytes count as one code point each).
+std::vector<char32_t> code_points(const std::string& text) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+    if (length == 1 || i + length > text.size()) {
+      out.push_back(lead);
+      ++i;
+      continue;
+    }
+    char32_t c = lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    out.push_back(c);
+    i += length;
+  }
+  return out;
+}
+
+bool is_hangul(char32_t c) { return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F); }
+
+// East Asian wide characters: Hangul, CJK ideographs and punctuation, full-width forms.
+bool is_wide(char32_t c) {
+  return is_hangul(c) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60);
+}
+
+}  // namespace
+
+Narration::Narration(std::string english, std::string korean) : en(std::move(english)), ko(std::move(korean)) {
+  bool korean_text = false;
+  for (char32_t c : code_points(ko)) korean_text = korean_text || is_hangul(c);
+  if (en.empty() || !korean_text) {
+    throw std::logic_error("Narration: every text needs its English and its Korean version; missing for \"" +
+                           (en.empty() ? ko : en) + "\"");
+  }
+}
+
+std::size_t display_width(const std::string& text) {
+  std::size_t width = 0;
+  for (char32_t c : code_points(text)) width += is_wide(c) ? 2 : 1;
+  return width;
+}
+
 std::string wrap(const std::string& text, std::size_t width, std::size_t indent) {
   std::string out, line;
   std::istringstream words(text);
   std::string word;
+  std::size_t line_width = 0;
   while (words >> word) {
-    if (!line.empty() && line.size() + 1 + word.size() + indent > width) {
+    const std::size_t word_width = display_width(word);
+    if (!line.empty() && line_width + 1 + word_width + indent > width) {
       out += std::string(indent, ' ') + line + "\n";
       line.clear();
+      line_width = 0;
     }
+    line_width += (line.empty() ? 0 : 1) + word_width;
     line += (line.empty() ? "" : " ") + word;
   }
   if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
@@ -63,20 +115,28 @@ std::string format_value(double v) {
 
 }  // namespace
 
+// Both languages for the card: <span class="en">...</span><span class="ko">...</span>; index.html's switch hides one.
+std::string both_languages(const Narration& text) {
+  return "<span class=\"en\">" + plot::escape_xml(text.en) + "</span><span class=\"ko\" lang=\"ko\">" +
+         plot::escape_xml(text.ko) + "</span>";
+}
+
 Report::Report(const LessonInfo& info, const Options& options) : info_(info), options_(options) {
   std::filesystem::create_directories(options.out);
   char heading[64];
   std::snprintf(heading, sizeof heading, "%02d", info.number);
-  std::printf("\n== Lesson %s: %s%s ==\n\n", heading, info.title.c_str(), options.quick ? " (quick)" : "");
-  std::printf("%s\n", wrap(info.history).c_str());
-  card_ += "<section id=\"lesson-" + std::string(heading) + "\">\n<h2>" + heading + " &mdash; " +
-           plot::escape_xml(info.title) + "</h2>\n<p class=\"history\">" + plot::escape_xml(info.history) + "</p>\n";
+  const bool korean = options.language == Language::ko;
+  std::printf("\n== %s %s: %s%s ==\n\n", korean ? "레슨" : "Lesson", heading, info.title.in(options.language).c_str(),
+              options.quick ? (korean ? " (빠른 설정)" : " (quick)") : "");
+  std::printf("%s\n", wrap(info.history.in(options.language)).c_str());
+  card_ += "<section id=\"lesson-" + std::string(heading) + "\">\n<h2>" + heading + " &mdash; " + both_languages(info.title) +
+           "</h2>\n<p class=\"history\">" + both_languages(info.history) + "</p>\n";
 }
 
-void Report::say(const std::string& paragraph) {
-  std::printf("%s\n", wrap(paragraph).c_str());
+void Report::say(const Narration& paragraph) {
+  std::printf("%s\n", wrap(paragraph.in(options_.language)).c_str());
   std::fflush(stdout);
-  card_ += "<p>" + plot::escape_xml(paragraph) + "</p>\n";
+  card_ += "<p>" + both_languages(paragraph) + "</p>\n";
 }
 
 void Report::figure(const std::string& name, double value, const std::string& unit) {
@@ -101,13 +161,13 @@ void Report::claims(const std::vector<Claim>& cs) {
   for (const Claim& c : cs) claim(c);
 }
 
-void Report::plot(const std::string& file, const std::string& svg, const std::string& caption, const std::string& terminal) {
+void Report::plot(const std::string& file, const std::string& svg, const Narration& caption, const std::string& terminal) {
   write(file, svg);
   if (!terminal.empty()) std::printf("\n%s\n", terminal.c_str());
   const std::string folder = std::filesystem::path(options_.out).filename().string();
-  card_ += "<figure><img src=\"" + plot::escape_xml(folder + "/" + file) + "\" alt=\"" + plot::escape_xml(caption) +
-           "\"><figcaption>" + plot::escape_xml(caption) + "</figcaption></figure>\n";
-  std::printf("  plot: %s/%s  (%s)\n", options_.out.c_str(), file.c_str(), caption.c_str());
+  card_ += "<figure><img src=\"" + plot::escape_xml(folder + "/" + file) + "\" alt=\"" + plot::escape_xml(caption.en) +
+           "\"><figcaption>" + both_languages(caption) + "</figcaption></figure>\n";
+  std::printf("  plot: %s/%s  (%s)\n", options_.out.c_str(), file.c_str(), caption.in(options_.language).c_str());
 }
 
 std::string Report::write(const std::string& file, const std::string& content) {
@@ -126,7 +186,7 @@ int Report::finish() {
   for (const Claim& c : claims_) passed += c.passed;
 
   std::string json = "{\n  \"lesson\": " + std::to_string(info_.number) + ",\n  \"slug\": " + json_string(info_.slug) +
-                     ",\n  \"title\": " + json_string(info_.title) + ",\n  \"quick\": " + (options_.quick ? "true" : "false") +
+                     ",\n  \"title\": " + json_string(info_.title.en) + ",\n  \"quick\": " + (options_.quick ? "true" : "false") +
                      ",\n  \"seed\": " + std::to_string(options_.seed) + ",\n  \"figures\": {";
   // {"name": {"value": v, "unit": u}, ...} of the figures that are (or are not) timings.
   auto figures_json = [&](bool timings) {

@@ -10,6 +10,17 @@
 
 namespace rnnlab::lessons {
 
+// Narration in both of the course's languages, English and Korean, written side by side where the lesson says it
+// so the two cannot drift apart. The terminal shows the one --lang picks; the card keeps both, and index.html
+// switches between them. Code, identifiers, plot labels, claims and figure names stay English in both.
+// Both texts are required, and the Korean one must be Korean (it is checked for Hangul): a lesson cannot run
+// with a translation missing.
+struct Narration {
+  Narration(std::string english, std::string korean);
+  const std::string& in(Language language) const { return language == Language::ko ? ko : en; }
+  std::string en, ko;
+};
+
 // One claim of a lesson: what it says, the number measured, the criterion in words, and the verdict.
 struct Claim {
   std::string text;
@@ -20,18 +31,18 @@ struct Claim {
 
 struct LessonInfo {
   int number;
-  std::string slug;     // "01_sequence_data": the program's and the output folder's name
-  std::string title;    // "Sequence data"
-  std::string history;  // who, when, which problem, which idea (a short paragraph)
-  std::string story;    // the point in one or two sentences (printed by --help)
+  std::string slug;   // "01_sequence_data": the program's and the output folder's name
+  Narration title;    // "Sequence data"
+  Narration history;  // who, when, which problem, which idea (a short paragraph)
+  Narration story;    // the point in one or two sentences (printed by --help)
 };
 
 class Report {
  public:
   Report(const LessonInfo& info, const Options& options);
 
-  // A paragraph of narration: printed, word-wrapped, and kept for the card.
-  void say(const std::string& paragraph);
+  // A paragraph of narration: printed (word-wrapped, in the language of --lang), and kept for the card.
+  void say(const Narration& paragraph);
   // A named number (printed, and stored in summary.json).
   void figure(const std::string& name, double value, const std::string& unit = "");
   // A wall-clock measurement: printed and shown like a figure, but stored in timings.json, so that summary.json
@@ -43,7 +54,7 @@ class Report {
   void claim(const Claim& c);
   void claims(const std::vector<Claim>& cs);
   // Writes an SVG plot into the output folder and adds it to the card; prints `terminal` if not empty.
-  void plot(const std::string& file, const std::string& svg, const std::string& caption, const std::string& terminal = "");
+  void plot(const std::string& file, const std::string& svg, const Narration& caption, const std::string& terminal = "");
   // Writes any other file (e.g. graph.dot) into the output folder; returns its path.
   std::string write(const std::string& file, const std::string& content);
   // A preformatted block (a table, a sample of text) shown in the card and printed.
@@ -69,7 +80,10 @@ class Report {
   std::vector<Claim> claims_;
 };
 
-// Prints `text` wrapped at `width` columns, each line indented by `indent` spaces.
+// How many terminal columns `text` (UTF-8) takes: 2 for Hangul and other wide characters, 1 for the rest.
+std::size_t display_width(const std::string& text);
+
+// Prints `text` wrapped at `width` columns (display_width), each line indented by `indent` spaces.
 std::string wrap(const std::string& text, std::size_t width = 100, std::size_t indent = 2);
 
 // A number as JSON ("null" for NaN and infinities), with all 17 significant digits.
