@@ -345,7 +345,7 @@ int run(const Options& options) {
     report.say({"The reviews: one to three clauses like \"the plot was not really good\", joined by \"and\" (the "
                "clauses agree) or \"but\" (they disagree, and the last one is the verdict). " +
                std::to_string(review_words().size() - 1) + " words in all. Some reviews:",
-"리뷰: \"the plot was not really good\" 같은 절 한두세 개를 \"and\"(절들이 같은 말을 한다)나 \"but\"(서로 "
+"리뷰: \"the plot was not really good\" 같은 절 1~3개를 \"and\"(절들이 같은 말을 한다)나 \"but\"(서로 "
                "반대이며, 마지막 절이 판정이다)로 이은 것. 단어는 모두 " + std::to_string(review_words().size() - 1) +
                "개. 리뷰 몇 개:"});
     report.block(examples);

@@ -28,7 +28,8 @@ std::string read(const std::filesystem::path& path) {
 }
 
 const char* style = R"(
-body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em;
+body { font-family: "DejaVu Sans", Helvetica, Arial, "Noto Sans CJK KR", "NanumGothic", "Malgun Gothic",
+       "Apple SD Gothic Neo", sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em;
        color: #222; line-height: 1.5; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2.5em; }
 p.history { font-style: italic; color: #444; }
