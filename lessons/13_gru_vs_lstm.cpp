@@ -41,18 +41,18 @@ using lesson11::TrainedAdding;
 
 const LessonInfo info = {
     13, "13_gru_vs_lstm", {"GRU vs LSTM vs tanh RNN",
-"GRU 대 LSTM 대 tanh RNN"},
+                           "GRU 대 LSTM 대 tanh RNN"},
     {"Cho et al. (2014) introduced the gated recurrent unit: the LSTM's additive memory path with two gates instead of "
-    "three and no separate cell. Chung, Gulcehre, Cho & Bengio (2014) compared it with the LSTM and the tanh RNN: the "
-    "gated units won, and the GRU was comparable to the LSTM.",
-"Cho 등(2014)은 게이트 순환 유닛(GRU)을 내놓았다: LSTM의 덧셈 기억 경로를, 게이트 셋 대신 둘로, 따로 된 셀 없이. "
-    "Chung, Gulcehre, Cho & Bengio(2014)는 이를 LSTM 및 tanh RNN과 비교했다: 게이트 유닛들이 이겼고, GRU는 LSTM과 "
-    "대등했다."},
+     "three and no separate cell. Chung, Gulcehre, Cho & Bengio (2014) compared it with the LSTM and the tanh RNN: the "
+     "gated units won, and the GRU was comparable to the LSTM.",
+     "Cho 등(2014)은 게이트 순환 유닛(GRU)을 내놓았다: LSTM의 덧셈 기억 경로를, 게이트 셋 대신 둘로, 따로 된 셀 없이. "
+     "Chung, Gulcehre, Cho & Bengio(2014)는 이를 LSTM 및 tanh RNN과 비교했다: 게이트 유닛들이 이겼고, GRU는 LSTM과 "
+     "대등했다."},
     {"With the parameter counts matched, the GRU and the LSTM both solve the adding problem at T = 50 and T = 100 where "
-    "the tanh RNN stays at the baseline; neither gated unit is clearly better, and the GRU does 3/4 of the work per "
-    "unit.",
-"매개변수 수를 맞추면 GRU와 LSTM 둘 다 T = 50과 T = 100의 덧셈 문제를 풀고, tanh RNN은 기준선에 머문다. 어느 게이트 "
-    "유닛도 뚜렷이 낫지 않으며, GRU는 유닛당 3/4의 일을 한다."}};
+     "the tanh RNN stays at the baseline; neither gated unit is clearly better, and the GRU does 3/4 of the work per "
+     "unit.",
+     "매개변수 수를 맞추면 GRU와 LSTM 둘 다 T = 50과 T = 100의 덧셈 문제를 풀고, tanh RNN은 기준선에 머문다. 어느 게이트 "
+     "유닛도 뚜렷이 낫지 않으며, GRU는 유닛당 3/4의 일을 한다."}};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -182,7 +182,7 @@ int run(const Options& options) {
              " and T = " + std::to_string(c.lengths.back()) + ", every net trained the same way: Adam 0.01, batches of " +
              std::to_string(c.adding.batch) + ", clipping at 1, " + std::to_string(c.adding.training_steps) +
              " steps, " + std::to_string(c.seeds) + " seeds.",
-"매개변수 수가 거의 같은 세 신경망: 유닛 " + std::to_string(c.tanh_hidden) + "개의 tanh RNN, 유닛 " +
+              "매개변수 수가 거의 같은 세 신경망: 유닛 " + std::to_string(c.tanh_hidden) + "개의 tanh RNN, 유닛 " +
              std::to_string(c.gru_hidden) + "개의 GRU(유닛당 가중치 블록 3개), 유닛 " + std::to_string(c.lstm_hidden) +
              "개의 LSTM(블록 4개, 레슨 12의 조언대로 망각 편향 " + plot::format_number(c.lstm_forget_bias.value_or(0)) +
              "). 모두 마지막 상태에 선형 판독 레이어를 단다. 레슨 11의 덧셈 문제를 T = " +
@@ -212,7 +212,7 @@ int run(const Options& options) {
     report.plot("curves_T" + T + ".svg", curves.svg(),
                 {"Dashed: seeds after the first. Both gated nets sit on the baseline for a while, then leave it; the "
                 "tanh RNN never does.",
-"점선: 첫 시드 이후의 시드. 두 게이트 신경망 모두 한동안 기준선에 앉아 있다가 떠난다. tanh RNN은 결코 떠나지 못한다."},
+                 "점선: 첫 시드 이후의 시드. 두 게이트 신경망 모두 한동안 기준선에 앉아 있다가 떠난다. tanh RNN은 결코 떠나지 못한다."},
                 curves.text(60, 10));
   }
 
@@ -230,7 +230,7 @@ int run(const Options& options) {
   report.plot("final_mse.svg", finals.svg(),
               {"The gated nets end two orders of magnitude below the baseline at both lengths, within a factor of a few "
               "of each other; which of the two is lower changes with the seed and the length.",
-"게이트 신경망들은 두 길이 모두에서 기준선보다 두 자릿수 아래에서 끝나며, 서로 몇 배 차이 안에 있다. 둘 중 어느 쪽이 "
+               "게이트 신경망들은 두 길이 모두에서 기준선보다 두 자릿수 아래에서 끝나며, 서로 몇 배 차이 안에 있다. 둘 중 어느 쪽이 "
               "더 낮은지는 시드와 길이에 따라 바뀐다."},
               finals.text(30));
 
@@ -239,7 +239,7 @@ int run(const Options& options) {
              std::to_string(c.timing_steps) + " steps, timed on one thread, median of " +
              std::to_string(c.timing_repeats) + " repeats. Each gated cell twice: the fused step the library uses, and "
              "the step composed from basic ops exactly as the equations read.",
-"같은 폭에서의 속도. 셋 모두 H = " + std::to_string(c.timing_hidden) + "로 두고, " +
+              "같은 폭에서의 속도. 셋 모두 H = " + std::to_string(c.timing_hidden) + "로 두고, " +
              std::to_string(c.timing_steps) + " 스텝짜리 시퀀스 " + std::to_string(c.adding.batch) +
              "개 배치에 대한 학습 스텝 하나(순방향, 역방향, 클리핑, Adam)를 스레드 하나에서 재고, " +
              std::to_string(c.timing_repeats) + "번 반복의 중앙값을 취한다. 게이트 셀은 각각 두 번: 라이브러리가 쓰는 "
@@ -263,23 +263,21 @@ int run(const Options& options) {
   times.series = {fused, composed};
   const Timing& gru = r.timings[1];
   const Timing& lstm = r.timings[2];
+  // Rounded for the caption: the GRU's share of the LSTM's time, and what fusion gains for each.
+  const std::string time_share = plot::format_number(std::round(100 * gru.fused_ms / lstm.fused_ms) / 100);
+  const std::string lstm_gain = plot::format_number(std::round(10 * lstm.composed_ms / lstm.fused_ms) / 10);
+  const std::string gru_gain = plot::format_number(std::round(10 * gru.composed_ms / gru.fused_ms) / 10);
+  const std::string gru_parameters = std::to_string(gru.parameters), lstm_parameters = std::to_string(lstm.parameters);
   report.plot("time_per_step.svg", times.svg(),
-              {"At equal width the GRU has 3/4 of the LSTM's parameters (" + std::to_string(gru.parameters) + " vs " +
-                  std::to_string(lstm.parameters) + ") and here takes " +
-                  plot::format_number(std::round(100 * gru.fused_ms / lstm.fused_ms) / 100) +
-                  " of its time. Fusing the elementwise part of a step into one node makes the LSTM " +
-                  plot::format_number(std::round(10 * lstm.composed_ms / lstm.fused_ms) / 10) + "x and the GRU " +
-                  plot::format_number(std::round(10 * gru.composed_ms / gru.fused_ms) / 10) +
-                  "x faster (nn::lstm_step and nn::gru_step against the same steps composed from basic ops; the tanh "
-                  "RNN has one form: its step is a matrix product and a tanh).",
-"같은 폭에서 GRU는 LSTM 매개변수의 3/4을 가지며(" + std::to_string(gru.parameters) + " 대 " +
-                  std::to_string(lstm.parameters) + "), 여기서 LSTM 시간의 " +
-                  plot::format_number(std::round(100 * gru.fused_ms / lstm.fused_ms) / 100) +
-                  "만 쓴다. 스텝의 원소별 부분을 노드 하나로 융합하면 LSTM은 " +
-                  plot::format_number(std::round(10 * lstm.composed_ms / lstm.fused_ms) / 10) + "배, GRU는 " +
-                  plot::format_number(std::round(10 * gru.composed_ms / gru.fused_ms) / 10) +
-                  "배 빨라진다(nn::lstm_step과 nn::gru_step을 기본 연산으로 조립한 같은 스텝과 비교. tanh RNN은 형태가 "
-                  "하나뿐이다: 그 스텝은 행렬 곱 하나와 tanh다)."},
+              {"At equal width the GRU has 3/4 of the LSTM's parameters (" + gru_parameters + " vs " + lstm_parameters +
+                   ") and here takes " + time_share + " of its time. Fusing the elementwise part of a step into one "
+                   "node makes the LSTM " + lstm_gain + "x and the GRU " + gru_gain + "x faster (nn::lstm_step and "
+                   "nn::gru_step against the same steps composed from basic ops; the tanh RNN has one form: its step is "
+                   "a matrix product and a tanh).",
+               "같은 폭에서 GRU는 LSTM 매개변수의 3/4을 가지며(" + gru_parameters + " 대 " + lstm_parameters +
+                   "), 여기서 LSTM 시간의 " + time_share + "만 쓴다. 스텝의 원소별 부분을 노드 하나로 융합하면 LSTM은 " +
+                   lstm_gain + "배, GRU는 " + gru_gain + "배 빨라진다(nn::lstm_step과 nn::gru_step을 기본 연산으로 "
+                   "조립한 같은 스텝과 비교. tanh RNN은 형태가 하나뿐이다: 그 스텝은 행렬 곱 하나와 tanh다)."},
               times.text(30));
   // The table: as trained (parameter-matched), and at equal width.
   const std::string H = std::to_string(c.timing_hidden);
@@ -315,7 +313,7 @@ int run(const Options& options) {
              "as H grows: at H = 32 a profile (perf) of the fused LSTM puts about half of the time in the matrix "
              "products and a quarter in the cell with its exponentials. The same numbers come out either way, to the "
              "last bits the order of summation allows (tested).",
-"융합이 아끼는 것은 산술이 아니라 메모리 순회와 그래프 노드다: 모든 시그모이드와 tanh는 여전히 지수 함수 하나씩의 "
+              "융합이 아끼는 것은 산술이 아니라 메모리 순회와 그래프 노드다: 모든 시그모이드와 tanh는 여전히 지수 함수 하나씩의 "
              "비용이 들고, 행렬 곱(스텝마다 h W_hh^T, 시퀀스 전체에 한 번 x W_ih^T)은 시퀀스와 스텝마다 O(H^2)인 반면 "
              "게이트는 O(H)다. 그래서 절약은 H가 작을 때 가장 크고 H가 커질수록 줄어든다: H = 32에서 융합 LSTM을 "
              "프로파일링(perf)하면 시간의 절반쯤이 행렬 곱에, 4분의 1이 지수 함수를 포함한 셀에 든다. 어느 쪽으로 해도 "
@@ -323,7 +321,7 @@ int run(const Options& options) {
   report.say({"Which gated unit to use? Chung et al. (2014) and Jozefowicz et al. (2015) found no winner across tasks; "
              "this lesson finds none either. The GRU is smaller and faster at equal width; the LSTM's separate cell "
              "and output gate give it a memory the output does not have to reveal.",
-"어느 게이트 유닛을 쓸까? Chung 등(2014)과 Jozefowicz 등(2015)은 과제 전반에서 승자를 찾지 못했고, 이 레슨도 찾지 "
+              "어느 게이트 유닛을 쓸까? Chung 등(2014)과 Jozefowicz 등(2015)은 과제 전반에서 승자를 찾지 못했고, 이 레슨도 찾지 "
              "못한다. 같은 폭에서 GRU가 더 작고 빠르다. LSTM의 따로 된 셀과 출력 게이트는 출력이 드러내지 않아도 되는 "
              "기억을 준다."});
   report.claims(claims(r, c));

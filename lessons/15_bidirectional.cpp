@@ -31,17 +31,17 @@ namespace rnnlab::lessons::lesson15 {
 
 const LessonInfo info = {
     15, "15_bidirectional", {"Bidirectional RNNs",
-"양방향 RNN"},
+                             "양방향 RNN"},
     {"Schuster & Paliwal (1997) ran one RNN forward and one backward over a recorded sequence and read each step's "
-    "answer from both: the bidirectional RNN, which beat both single directions and the average of two separately "
-    "trained nets (MERGE). It became the standard front end for speech and text labelling.",
-"Schuster & Paliwal(1997)은 녹음된 시퀀스 위로 RNN 하나는 앞으로, 하나는 뒤로 달리게 하고 각 스텝의 답을 둘 모두에서 "
-    "읽었다: 양방향 RNN이다. 이것은 두 단방향 신경망을 모두 이겼고, 따로 학습한 두 신경망의 평균(MERGE)도 이겼다. 이후 "
-    "음성과 텍스트 레이블링의 표준 앞단이 되었다."},
+     "answer from both: the bidirectional RNN, which beat both single directions and the average of two separately "
+     "trained nets (MERGE). It became the standard front end for speech and text labelling.",
+     "Schuster & Paliwal(1997)은 녹음된 시퀀스 위로 RNN 하나는 앞으로, 하나는 뒤로 달리게 하고 각 스텝의 답을 둘 모두에서 "
+     "읽었다: 양방향 RNN이다. 이것은 두 단방향 신경망을 모두 이겼고, 따로 학습한 두 신경망의 평균(MERGE)도 이겼다. 이후 "
+     "음성과 텍스트 레이블링의 표준 앞단이 되었다."},
     {"When y_t = x_(t-2) + x_(t+2), a forward or a backward RNN can only reach MSE 1/4, their average 1/8; the BRNN, "
-    "trained as one net, solves it.",
-"y_t = x_(t-2) + x_(t+2)일 때 순방향이나 역방향 RNN은 MSE 1/4까지만, 그 평균은 1/8까지만 갈 수 있다. 한 신경망으로 "
-    "학습한 BRNN은 이 문제를 푼다."}};
+     "trained as one net, solves it.",
+     "y_t = x_(t-2) + x_(t+2)일 때 순방향이나 역방향 RNN은 MSE 1/4까지만, 그 평균은 1/8까지만 갈 수 있다. 한 신경망으로 "
+     "학습한 BRNN은 이 문제를 푼다."}};
 
 // ---- the task and the models ----
 
@@ -201,7 +201,7 @@ int run(const Options& options) {
              plot::format_number(c.learning_rate) + ", batches of " + std::to_string(c.batch) + ", clipping at 1, " +
              std::to_string(c.training_steps) + " steps, " + std::to_string(c.seeds) + " seeds; the MSE at each "
              "position over " + std::to_string(c.test_sequences) + " test sequences.",
-"과제: 무작위 비트 x_t, T = " + std::to_string(c.steps) + ", 매 스텝의 목표 y_t = x_(t-" +
+              "과제: 무작위 비트 x_t, T = " + std::to_string(c.steps) + ", 매 스텝의 목표 y_t = x_(t-" +
              std::to_string(c.lag) + ") + x_(t+" + std::to_string(c.lag) + ")(0, 1 또는 2. 양 끝 너머의 비트는 0으로 "
              "친다). 모델 넷, 모두 방향마다 유닛 " + std::to_string(c.hidden) + "개의 tanh RNN에 매 스텝 선형 판독 "
              "레이어를 단 것: 순방향 RNN, 역방향 RNN(같은 것이 시퀀스를 끝에서부터 읽는다), MERGE(그 둘의 평균), 그리고 "
@@ -232,7 +232,7 @@ int run(const Options& options) {
               "the second; the backward net the other way round: both sit at 1/4. At the edges one of them has it easy "
               "(the missing bit is a known 0): the forward net at the end, the backward net at the start. MERGE halves "
               "the error to 1/8 and no more; the BRNN answers exactly.",
-"세로선 사이에서는 x_(t-2)와 x_(t+2)가 모두 존재한다. 순방향 신경망은 앞의 것을 알고 뒤의 것을 추측한다. 역방향 "
+               "세로선 사이에서는 x_(t-2)와 x_(t+2)가 모두 존재한다. 순방향 신경망은 앞의 것을 알고 뒤의 것을 추측한다. 역방향 "
               "신경망은 그 반대다. 둘 다 1/4에 앉아 있다. 가장자리에서는 둘 중 하나가 쉽다(빠진 비트가 알려진 0이다): "
               "끝에서는 순방향, 시작에서는 역방향. MERGE는 오차를 1/8로 반으로 줄일 뿐 그 이상은 못 하고, BRNN은 "
               "정확히 답한다."},
@@ -254,7 +254,7 @@ int run(const Options& options) {
              "for the unknown bit), and the average of two hedges is still a hedge. The BRNN's readout sees both "
              "states at once and can add the two known bits. Its price: it needs the whole sequence before it "
              "answers, so it suits recorded data (speech, text, a sensor log), not prediction of the next step.",
-"평균으로 부족한 이유: 단방향 신경망의 최선의 답은 보지 못하는 절반을 얼버무린다(모르는 비트 몫으로 1/2을 더한다). "
+              "평균으로 부족한 이유: 단방향 신경망의 최선의 답은 보지 못하는 절반을 얼버무린다(모르는 비트 몫으로 1/2을 더한다). "
              "그리고 얼버무린 두 답의 평균도 여전히 얼버무린 답이다. BRNN의 판독 레이어는 두 상태를 한꺼번에 보고 알려진 두 "
              "비트를 더할 수 있다. 그 대가: 답하기 전에 시퀀스 전체가 필요하다. 그래서 다음 스텝의 예측이 아니라 녹음된 "
              "데이터(음성, 텍스트, 센서 기록)에 맞는다."});
@@ -262,7 +262,7 @@ int run(const Options& options) {
              "state at the end and the backward state after reading only the last step. The backward direction's "
              "summary of the whole sequence is its state at t = 0: h_n[1] equals output[0]'s second half, not "
              "output[T-1]'s (tested in tests/recurrent_test.cpp).",
-"모든 라이브러리 사용자가 걸려 넘어지는 세부: 양방향 레이어에서 output[T-1]에는 끝에서의 순방향 상태와, 마지막 스텝 "
+              "모든 라이브러리 사용자가 걸려 넘어지는 세부: 양방향 레이어에서 output[T-1]에는 끝에서의 순방향 상태와, 마지막 스텝 "
              "하나만 읽은 뒤의 역방향 상태가 들어 있다. 역방향이 시퀀스 전체를 요약한 것은 t = 0에서의 상태다: h_n[1]은 "
              "output[T-1]이 아니라 output[0]의 뒤쪽 절반과 같다(tests/recurrent_test.cpp에서 테스트한다)."});
   report.claims(claims(r, c));

@@ -33,17 +33,17 @@ namespace rnnlab::lessons::lesson16 {
 
 const LessonInfo info = {
     16, "16_text_generation", {"Character-level text generation",
-"글자 단위 텍스트 생성"},
+                               "글자 단위 텍스트 생성"},
     {"Karpathy (2015) trained LSTMs on raw characters - Shakespeare, Wikipedia, LaTeX, the Linux kernel - and sampled "
-    "text that reproduced their spelling, layout and style; with Johnson and Fei-Fei he showed that LSTMs and GRUs "
-    "beat tanh RNNs at it, and which cells track quotes, lines and brackets.",
-"Karpathy(2015)는 날 글자로 LSTM을 학습했다. 셰익스피어, 위키백과, LaTeX, 리눅스 커널. 그리고 철자와 배치와 문체를 "
-    "재현하는 텍스트를 샘플링했다. Johnson, Fei-Fei와 함께 그는 이 일에서 LSTM과 GRU가 tanh RNN을 이긴다는 것과, 어떤 "
-    "셀이 따옴표, 줄, 괄호를 추적하는지를 보였다."},
+     "text that reproduced their spelling, layout and style; with Johnson and Fei-Fei he showed that LSTMs and GRUs "
+     "beat tanh RNNs at it, and which cells track quotes, lines and brackets.",
+     "Karpathy(2015)는 날 글자로 LSTM을 학습했다. 셰익스피어, 위키백과, LaTeX, 리눅스 커널. 그리고 철자와 배치와 문체를 "
+     "재현하는 텍스트를 샘플링했다. Johnson, Fei-Fei와 함께 그는 이 일에서 LSTM과 GRU가 tanh RNN을 이긴다는 것과, 어떤 "
+     "셀이 따옴표, 줄, 괄호를 추적하는지를 보였다."},
     {"An LSTM with 64 units learns the software licenses on this machine to about 1.9 nats per character in 2,000 "
-    "steps, a nat below what letter frequencies alone give, and writes their words.",
-"유닛 64개의 LSTM이 이 컴퓨터에 있는 소프트웨어 라이선스 문서들을 2,000 스텝 동안 배워 글자당 약 1.9 nat에 이른다. "
-    "글자 빈도만으로 얻는 값보다 1 nat 낮고, 그 문서들의 단어를 쓴다."}};
+     "steps, a nat below what letter frequencies alone give, and writes their words.",
+     "유닛 64개의 LSTM이 이 컴퓨터에 있는 소프트웨어 라이선스 문서들을 2,000 스텝 동안 배워 글자당 약 1.9 nat에 이른다. "
+     "글자 빈도만으로 얻는 값보다 1 nat 낮고, 그 문서들의 단어를 쓴다."}};
 
 // ---- the text ----
 
@@ -412,7 +412,7 @@ int run(const Options& options) {
              "(truncated BPTT); Adam " + plot::format_number(c.learning_rate) + ", gradient norm clipped at " +
              plot::format_number(c.clip) + ", " + std::to_string(c.training_steps) + " steps. A tanh RNN of the "
              "same width trains beside it, the same way.",
-"텍스트: " + corpus.source + ". 마지막 10%는 따로 떼어 두고, 모델이 보지 못한 텍스트를 얼마나 잘 예측하는지 재는 데 "
+              "텍스트: " + corpus.source + ". 마지막 10%는 따로 떼어 두고, 모델이 보지 못한 텍스트를 얼마나 잘 예측하는지 재는 데 "
              "쓴다. 모델: 각 글자를 숫자 " + std::to_string(c.embedding) + "개짜리 임베딩에서 찾아, 유닛 " +
              std::to_string(c.hidden) + "개의 LSTM(망각 편향 1)이 읽고, 선형 판독 레이어가 다음 글자의 로짓을 준다. "
              "스텝마다 " + std::to_string(c.window) + "글자짜리 스트림 " + std::to_string(c.batch) +
@@ -439,7 +439,7 @@ int run(const Options& options) {
               {"Both nets pass the unigram line within the first hundred steps (they learn letter frequencies), then "
               "which letters follow which, then words. The gap between the dashed training and the solid validation "
               "curves is the held-out license being a different text from the ones trained on.",
-"두 신경망 모두 처음 백 스텝 안에 유니그램 선을 지난다(글자 빈도를 배운다). 그다음 어떤 글자가 어떤 글자를 따르는지, "
+               "두 신경망 모두 처음 백 스텝 안에 유니그램 선을 지난다(글자 빈도를 배운다). 그다음 어떤 글자가 어떤 글자를 따르는지, "
               "그다음 단어를 배운다. 점선의 학습 곡선과 실선의 검증 곡선 사이의 틈은, 떼어 둔 라이선스가 학습한 것들과 "
               "다른 텍스트이기 때문이다."},
               curves.text(60, 12));
@@ -463,7 +463,7 @@ int run(const Options& options) {
              "here, the letters of the current word and the last few words, lies within a few steps. The LSTM's "
              "advantage in Karpathy, Johnson & Fei-Fei (2015) comes with wider, deeper nets trained far longer, where "
              "long-range structure (quotes, brackets, line lengths) starts to pay.",
-"이 크기와 예산에서는 tanh RNN이 LSTM을 따라잡는다(검증 " +
+              "이 크기와 예산에서는 tanh RNN이 LSTM을 따라잡는다(검증 " +
              plot::format_number(std::round(1000 * r.tanh.final_validation) / 1000) + " 대 " +
              plot::format_number(std::round(1000 * r.lstm.final_validation) / 1000) + " nat): 여기서 기억해야 하는 것, "
              "즉 현재 단어의 글자와 마지막 몇 단어는 몇 스텝 안에 있다. Karpathy, Johnson & Fei-Fei(2015)에서 LSTM의 "
@@ -472,7 +472,7 @@ int run(const Options& options) {
   report.say({"The temperature divides the logits before the softmax: below 1 the model picks its likelier guesses "
              "more often and the text is more regular and more repetitive; above 1 it takes more chances and makes "
              "more mistakes. Sample from the saved model yourself: " + info.slug + " --generate --prompt \"You may\".",
-"온도(temperature)는 소프트맥스 전에 로짓을 나눈다: 1보다 낮으면 모델이 더 그럴듯한 추측을 더 자주 골라 텍스트가 더 "
+              "온도(temperature)는 소프트맥스 전에 로짓을 나눈다: 1보다 낮으면 모델이 더 그럴듯한 추측을 더 자주 골라 텍스트가 더 "
              "규칙적이고 더 반복적이 된다. 1보다 높으면 더 모험을 하고 실수도 더 많이 한다. 저장된 모델에서 직접 "
              "샘플링해 보라: " + info.slug + " --generate --prompt \"You may\"."});
   if (!options.quick) {  // the full run's model, for --generate (a quick run leaves it alone)
