@@ -390,6 +390,7 @@ int run(const Options& options) {
   norms.x_label = "time step t";
   norms.y_label = "||h_t|| of the first sequence (log scale)";
   norms.log_y = true;
+  norms.x_marks = {static_cast<double>(e.overflow_time_step)};  // where the first state became Inf
   auto time_steps = [](std::size_t n) {
     std::vector<double> t(n);
     for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<double>(i);
