@@ -6,6 +6,8 @@
 // two or more threads when the product is large.
 #pragma once
 
+#include <vector>
+
 #include "tensor/tensor.hpp"
 
 namespace rnnlab {
@@ -18,6 +20,30 @@ enum class Transpose { none, first, second, both };
 // With Transpose::first the product uses a^T (a given as [k, m]); with ::second, b^T (b given as [n, k]).
 // Throws ShapeError naming both shapes when the inner sizes differ.
 Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose = Transpose::none);
+
+// C += op(A) op(B) on raw row-major memory, op(A) [m, k], op(B) [k, n], C [m, n], each contiguous (op transposes
+// the operands the flag names). The kernel behind matmul, for ops that multiply parts of tensors in place: the
+// fused recurrent layers multiply one time step's rows of a [T, B, ...] tensor without copying them out.
+void matmul_accumulate(const real* a, const real* b, real* c, std::size_t m, std::size_t n, std::size_t k,
+                       Transpose transpose = Transpose::none);
+
+// The right operand of many products, packed once into the blocked kernel's panels. A recurrent layer multiplies
+// by the same W_hh at every time step: packing it once per sequence instead of once per product saves a pass
+// over the matrix per step. It runs on the calling thread only: a recurrent layer splits its batch rows among
+// threads itself, so that each thread runs the cell right after its own rows of the product.
+class PackedMatrix {
+ public:
+  // B is op(b) [k, n]: b itself given as [k, n], or with transposed = true, b given as [n, k] (row-major).
+  PackedMatrix(const real* b, std::size_t k, std::size_t n, bool transposed);
+  // C [m, n] += A [m, k] B, with A and C row-major and contiguous.
+  void multiply_accumulate(const real* a, std::size_t m, real* c) const;
+  std::size_t rows() const { return k_; }
+  std::size_t cols() const { return n_; }
+
+ private:
+  std::size_t k_, n_;
+  std::vector<real> panels_;  // for each block of k: B's columns in panels as the micro-kernel reads them
+};
 
 // The reference: c[i][j] = sum_p a[i][p] * b[p][j], one loop per index, same contract as matmul.
 Tensor matmul_naive(const Tensor& a, const Tensor& b, Transpose transpose = Transpose::none);

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -10,39 +13,134 @@
 namespace rnnlab {
 
 namespace {
+
 std::atomic<std::size_t> thread_limit{std::max(1u, std::thread::hardware_concurrency())};
-thread_local bool inside_task = false;
+thread_local bool inside_task = false;    // running a parallel_tasks task: kernels stay single-threaded
+thread_local bool inside_worker = false;  // running a part of a parallel_for: nested calls run inline
+
+// Runs every part in this thread, one after the other; the first error is rethrown after all have run, as the
+// pool does.
+void run_inline(std::size_t parts, const std::function<void(std::size_t)>& work) {
+  std::exception_ptr error;
+  for (std::size_t part = 0; part < parts; ++part) {
+    try {
+      work(part);
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
+
+// Threads started once and kept: a recurrent net splits a small product over the cores at every time step,
+// and starting a std::thread per call (~50-100 us) would cost more than the product. A call posts its work,
+// wakes the workers, runs parts itself too, and waits until every part has finished. Parts are handed out
+// through one atomic counter, so any number of parts runs on however many threads there are.
+class Pool {
+ public:
+  ~Pool() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : workers_) t.join();
+  }
+
+  void run(std::size_t parts, const std::function<void(std::size_t)>& work) {
+    // One call at a time; a second caller (another user thread) does its work alone rather than wait.
+    std::unique_lock busy(busy_, std::try_to_lock);
+    if (!busy.owns_lock()) return run_inline(parts, work);
+    {
+      const std::lock_guard lock(mutex_);
+      while (workers_.size() + 1 < parts) workers_.emplace_back([this] { serve(); });
+      work_ = &work;
+      parts_ = parts;
+      next_part_ = 0;
+      finished_ = 0;
+      error_ = nullptr;
+      posted_.store(++generation_, std::memory_order_release);
+    }
+    wake_.notify_all();
+    take_parts();
+    std::unique_lock lock(mutex_);
+    // Also wait for every worker that joined to leave, so none still reads this call's work when the next is posted.
+    done_.wait(lock, [&] { return finished_ == parts_ && active_ == 0; });
+    work_ = nullptr;
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  // Runs parts until none is left. Called by the posting thread and the workers alike.
+  void take_parts() {
+    const bool saved = std::exchange(inside_worker, true);
+    std::size_t ran = 0;
+    std::exception_ptr error;
+    for (std::size_t part = next_part_++; part < parts_; part = next_part_++, ++ran) {
+      try {
+        (*work_)(part);
+      } catch (...) {
+        if (!error) error = std::current_exception();
+      }
+    }
+    inside_worker = saved;
+    const std::lock_guard lock(mutex_);
+    if (error && !error_) error_ = error;
+    finished_ += ran;
+  }
+
+  void serve() {
+    std::size_t seen = 0;
+    while (true) {
+      // A time loop posts its next product within microseconds: watch for it a little while before sleeping,
+      // since waking a sleeping thread costs about as long as a small product.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+      while (posted_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until) {
+        std::this_thread::yield();
+      }
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        if (stopping_) return;
+        seen = generation_;
+        if (!work_) continue;  // woke after that call had finished
+        ++active_;
+      }
+      take_parts();
+      bool last = false;
+      {
+        const std::lock_guard lock(mutex_);
+        last = --active_ == 0 && finished_ == parts_;
+      }
+      if (last) done_.notify_all();
+    }
+  }
+
+  std::mutex busy_;   // held by the thread whose call is running
+  // Guards everything below but next_part_. work_ and parts_ change only while no worker is active.
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::vector<std::thread> workers_;
+  const std::function<void(std::size_t)>* work_ = nullptr;
+  std::size_t parts_ = 0, finished_ = 0, generation_ = 0, active_ = 0;
+  std::atomic<std::size_t> next_part_{0}, posted_{0};  // posted_: generation_, readable without the lock
+  std::exception_ptr error_;
+  bool stopping_ = false;
+};
+
+Pool& pool() {
+  static Pool instance;
+  return instance;
+}
+
+}  // namespace
 
 std::size_t num_threads() { return inside_task ? 1 : thread_limit.load(); }
 void set_num_threads(std::size_t n) { thread_limit.store(std::max<std::size_t>(1, n)); }
 
 void parallel_for(std::size_t parts, const std::function<void(std::size_t part)>& work) {
-  if (parts <= 1) {
-    if (parts == 1) work(0);
-    return;
-  }
-  std::vector<std::exception_ptr> errors(parts);
-  std::vector<std::thread> helpers;
-  helpers.reserve(parts - 1);
-  for (std::size_t part = 1; part < parts; ++part) {
-    helpers.emplace_back([&, part] {
-      try {
-        work(part);
-      } catch (...) {
-        errors[part] = std::current_exception();
-      }
-    });
-  }
-  try {
-    work(0);
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
-  for (std::thread& t : helpers) t.join();
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  if (parts <= 1 || inside_worker) return run_inline(parts, work);
+  pool().run(parts, work);
 }
 
 void parallel_tasks(std::size_t count, const std::function<void(std::size_t task)>& task) {

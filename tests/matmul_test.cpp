@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <thread>
 
 #include "check.hpp"
 #include "tensor/matmul.hpp"
@@ -51,6 +52,41 @@ TEST_CASE("batched matmul multiplies each batch element") {
   CHECK_TENSOR_CLOSE(matmul(b, a, Transpose::both), transpose(c, 1, 2), 1e-12, 1e-12);
 }
 
+TEST_CASE("matmul_accumulate adds the product into C for every transpose flag") {
+  Rng rng(14);
+  for (const Transpose t : {Transpose::none, Transpose::first, Transpose::second, Transpose::both}) {
+    for (const std::size_t size : {3, 40, 130}) {  // the direct loop, the blocked kernel, and two threads
+      const std::size_t m = size, n = size + 5, k = size + 2;
+      const bool ta = t == Transpose::first || t == Transpose::both, tb = t == Transpose::second || t == Transpose::both;
+      const Tensor a = Tensor::normal(ta ? Shape{k, m} : Shape{m, k}, 0, 1, rng);
+      const Tensor b = Tensor::normal(tb ? Shape{n, k} : Shape{k, n}, 0, 1, rng);
+      const Tensor start = Tensor::normal({m, n}, 0, 1, rng);
+      Tensor c = start;
+      matmul_accumulate(a.data(), b.data(), c.data(), m, n, k, t);
+      CAPTURE(size);
+      CHECK_TENSOR_CLOSE(c, start + matmul_naive(a, b, t), 1e-12, 1e-12);
+    }
+  }
+}
+
+TEST_CASE("a PackedMatrix multiplies like the naive product: edges and several blocks of k") {
+  Rng rng(15);
+  // k = 300 spans two of the kernel's k blocks, n = 37 ends in a partial panel, m = 100 in a partial row block.
+  for (const bool transposed : {false, true}) {
+    for (const std::size_t m : {1, 7, 100}) {
+      const std::size_t k = 300, n = 37;
+      const Tensor b = Tensor::normal(transposed ? Shape{n, k} : Shape{k, n}, 0, 1, rng);
+      const Tensor a = Tensor::normal({m, k}, 0, 1, rng), start = Tensor::normal({m, n}, 0, 1, rng);
+      const PackedMatrix packed(b.data(), k, n, transposed);
+      Tensor c = start;
+      packed.multiply_accumulate(a.data(), m, c.data());
+      CAPTURE(transposed);
+      CAPTURE(m);
+      CHECK_TENSOR_CLOSE(c, start + matmul_naive(a, b, transposed ? Transpose::second : Transpose::none), 1e-12, 1e-12);
+    }
+  }
+}
+
 TEST_CASE("threaded and single-threaded matmul agree exactly") {
   Rng rng(13);
   // 320 x 200 x 160 = 10.2 million multiply-adds: above the threshold where matmul splits the work.
@@ -81,6 +117,46 @@ TEST_CASE("parallel_tasks runs every task once and rethrows a task's error") {
       if (i == 3) throw std::runtime_error("task 3 failed");
     });
   }), "task 3 failed");
+  set_num_threads(saved);
+}
+
+TEST_CASE("parallel_for runs every part once: more parts than threads and nested calls and errors and two callers") {
+  const std::size_t saved = num_threads();
+  set_num_threads(2);
+  for (int round = 0; round < 200; ++round) {  // the pool's threads are reused: many calls in a row
+    std::vector<int> runs(5, 0);
+    parallel_for(runs.size(), [&](std::size_t part) {
+      ++runs[part];
+      std::vector<int> inner(3, 0);  // a call from inside a part runs inline
+      parallel_for(inner.size(), [&](std::size_t i) { ++inner[i]; });
+      if (std::count(inner.begin(), inner.end(), 1) != 3) runs[part] = 100;
+    });
+    REQUIRE(std::count(runs.begin(), runs.end(), 1) == 5);
+  }
+  // Every part runs even when one throws; the error reaches the caller and the pool still works afterwards.
+  std::vector<int> runs(4, 0);
+  CHECK_CONTAINS(message_of<std::runtime_error>([&] {
+    parallel_for(runs.size(), [&](std::size_t part) {
+      ++runs[part];
+      if (part == 2) throw std::runtime_error("part 2 failed");
+    });
+  }), "part 2 failed");
+  CHECK(std::count(runs.begin(), runs.end(), 1) == 4);
+  // Two threads of the program calling at once: one uses the pool, the other runs its parts itself.
+  std::vector<long> totals(2, 0);
+  std::vector<std::thread> callers;
+  for (std::size_t c = 0; c < 2; ++c) {
+    callers.emplace_back([&, c] {
+      for (int round = 0; round < 100; ++round) {
+        std::vector<long> parts(3, 0);
+        parallel_for(parts.size(), [&](std::size_t part) { parts[part] = static_cast<long>(part) + 1; });
+        totals[c] += parts[0] + parts[1] + parts[2];
+      }
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  CHECK(totals[0] == 600);
+  CHECK(totals[1] == 600);
   set_num_threads(saved);
 }
 
