@@ -114,6 +114,17 @@ TEST_CASE("mismatched broadcasts name both shapes") {
   CHECK_CONTAINS(m, "[4]");
 }
 
+TEST_CASE("math::exp_nonpositive agrees with libm to a unit in the last place") {
+  double worst = 0;
+  for (double x = -708; x <= 0; x += 0.000913) worst = std::max(worst, std::abs(math::exp_nonpositive(x) - std::exp(x)) / std::exp(x));
+  for (double x = -1e-300; x > -1; x *= 1.37) worst = std::max(worst, std::abs(math::exp_nonpositive(x) - std::exp(x)) / std::exp(x));
+  CHECK(worst < 4.5e-16);
+  CHECK(math::exp_nonpositive(0.0) == 1.0);
+  CHECK(math::exp_nonpositive(-709.0) == 0.0);  // the exact value, 1.2e-308, is below where the result turns to 0
+  CHECK(math::exp_nonpositive(-std::numeric_limits<double>::infinity()) == 0.0);
+  CHECK(std::isnan(math::exp_nonpositive(std::nan(""))));
+}
+
 TEST_CASE("math::tanh and math::sigmoid agree with libm to a few units in the last place") {
   // A dense sweep through both of tanh's formulas and the switch between them at |x| = 0.25, tiny values where
   // only the series is accurate, and the saturated ends.
