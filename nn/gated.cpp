@@ -117,8 +117,11 @@ LSTM::LSTM(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentO
 }
 
 LSTMResult LSTM::forward(const Var& x, const Var& h0, const Var& c0) const {
-  const Sequence s = run(x, h0, c0, true, [](const Var& xp, const RecurrentState& state, const Weights& w) {
-    return lstm_step(xp, state, w.weight_hh, w.bias_hh);
+  // Each layer and direction is one fused node (autograd/cells.cpp); LSTMCell and lstm_step_composed show the step.
+  const Sequence s = run(x, h0, c0, true, [](const Var& projected, const RecurrentState& initial, const Weights& w,
+                                             bool reverse) {
+    const LSTMLayerOutput out = fused_lstm_layer(projected, initial.h, initial.c, w.weight_hh, w.bias_hh, reverse);
+    return Pass{out.output, {out.h_last, out.c_last}};
   });
   return {s.output, s.h_n, s.c_n};
 }
@@ -127,8 +130,10 @@ GRU::GRU(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOpt
     : RecurrentLayers("GRU", 3, input_size, hidden_size, rng, options) {}
 
 RNNResult GRU::forward(const Var& x, const Var& h0) const {
-  const Sequence s = run(x, h0, Var(), false, [](const Var& xp, const RecurrentState& state, const Weights& w) {
-    return RecurrentState{gru_step(xp, state.h, w.weight_hh, w.bias_hh), Var()};
+  const Sequence s = run(x, h0, Var(), false, [](const Var& projected, const RecurrentState& initial, const Weights& w,
+                                                 bool reverse) {
+    const Var output = fused_gru_layer(projected, initial.h, w.weight_hh, w.bias_hh, reverse);
+    return Pass{output, {select(output, 0, reverse ? 0 : output.shape()[0] - 1), Var()}};
   });
   return {s.output, s.h_n};
 }

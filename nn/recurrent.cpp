@@ -104,9 +104,9 @@ const RecurrentLayers::Weights& RecurrentLayers::weights(std::size_t layer, std:
 }
 
 RecurrentLayers::Sequence RecurrentLayers::run(const Var& x, const Var& h0, const Var& c0, bool with_cell,
-                                               const Step& step) const {
+                                               const Recurrence& recurrence) const {
   check_sequence(x, input_, name_);
-  const std::size_t steps = x.shape()[0], batch = x.shape()[1], directions = num_directions();
+  const std::size_t batch = x.shape()[1], directions = num_directions();
   const Shape state_shape{options_.num_layers * directions, batch, hidden_};
   for (const auto& [given, what] : {std::pair{h0, "h0"}, std::pair{c0, "c0"}}) {
     if (given && given.shape() != state_shape) {
@@ -124,17 +124,12 @@ RecurrentLayers::Sequence RecurrentLayers::run(const Var& x, const Var& h0, cons
       // The input half of every step at once, one big product: [T, B, in] -> [T, B, G*H] (as PyTorch does).
       const Var projected = linear(input, w.weight_ih, w.bias_ih);
       const Var zeros(Tensor::zeros({batch, hidden_}));
-      RecurrentState state{h0 ? select(h0, 0, index) : zeros, with_cell ? (c0 ? select(c0, 0, index) : zeros) : Var()};
-      std::vector<Var> states(steps);
-      for (std::size_t i = 0; i < steps; ++i) {
-        const std::size_t t = d == 0 ? i : steps - 1 - i;  // the reverse direction reads from the end
-        const AnomalyScope scope("time step", t);
-        state = step(select(projected, 0, t), state, w);
-        states[t] = state.h;
-      }
-      final_h.push_back(state.h);
-      if (with_cell) final_c.push_back(state.c);
-      direction_outputs.push_back(stack(states, 0));
+      const RecurrentState initial{h0 ? select(h0, 0, index) : zeros,
+                                   with_cell ? (c0 ? select(c0, 0, index) : zeros) : Var()};
+      const Pass pass = recurrence(projected, initial, w, d == 1);  // the reverse direction reads from the end
+      final_h.push_back(pass.last.h);
+      if (with_cell) final_c.push_back(pass.last.c);
+      direction_outputs.push_back(pass.output);
     }
     Var output = directions == 1 ? direction_outputs[0] : concat(direction_outputs, 2);
     if (options_.residual && output.shape() == input.shape()) output = output + input;
@@ -150,8 +145,19 @@ RNN::RNN(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOpt
     : RecurrentLayers("RNN", 1, input_size, hidden_size, rng, options), nonlinearity_(nonlinearity) {}
 
 RNNResult RNN::forward(const Var& x, const Var& h0) const {
-  const Sequence s = run(x, h0, Var(), false, [this](const Var& xp, const RecurrentState& state, const Weights& w) {
-    return RecurrentState{activate(xp + linear(state.h, w.weight_hh, w.bias_hh), nonlinearity_), Var()};
+  // Built step by step from the basic ops: h_t = f(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh).
+  const Sequence s = run(x, h0, Var(), false, [this](const Var& projected, const RecurrentState& initial,
+                                                     const Weights& w, bool reverse) {
+    const std::size_t steps = projected.shape()[0];
+    std::vector<Var> states(steps);
+    Var h = initial.h;
+    for (std::size_t i = 0; i < steps; ++i) {
+      const std::size_t t = reverse ? steps - 1 - i : i;
+      const AnomalyScope scope("time step", t);
+      h = activate(select(projected, 0, t) + linear(h, w.weight_hh, w.bias_hh), nonlinearity_);
+      states[t] = h;
+    }
+    return Pass{stack(states, 0), {h, Var()}};
   });
   return {s.output, s.h_n};
 }

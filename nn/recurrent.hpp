@@ -90,15 +90,21 @@ class RecurrentLayers : public Module {
   std::size_t num_directions() const { return options_.bidirectional ? 2 : 1; }
 
  protected:
-  // x_projected = x_t W_ih^T + b_ih for one step ([B, G*H]); returns the next state.
-  using Step = std::function<RecurrentState(const Var& x_projected, const RecurrentState& state, const Weights& w)>;
   struct Sequence {
     Var output, h_n, c_n;
   };
+  // One layer in one direction over the whole sequence: from projected = x W_ih^T + b_ih for every step
+  // ([T, B, G*H]) and the initial state, every step's h ([T, B, H]) and the state after the last step.
+  // With reverse, time runs from T - 1 down to 0.
+  struct Pass {
+    Var output;
+    RecurrentState last;
+  };
+  using Recurrence = std::function<Pass(const Var& projected, const RecurrentState& initial, const Weights& w, bool reverse)>;
   RecurrentLayers(const char* name, std::size_t gates, std::size_t input_size, std::size_t hidden_size, Rng& rng,
                   RecurrentOptions options);
   // x [T, B, in]; h0 and c0 [D * num_layers, B, H] or empty (zeros). `with_cell` runs and returns c (LSTM).
-  Sequence run(const Var& x, const Var& h0, const Var& c0, bool with_cell, const Step& step) const;
+  Sequence run(const Var& x, const Var& h0, const Var& c0, bool with_cell, const Recurrence& recurrence) const;
 
   const char* name_;
   std::size_t input_, hidden_;

@@ -185,6 +185,73 @@ TEST_CASE("the fused LSTM and GRU steps equal the composed ones: values and grad
   }
 }
 
+TEST_CASE("the fused LSTM and GRU layers equal the composed steps: values and gradients in both directions") {
+  Rng rng(9);
+  const std::size_t B = 3, H = 4, T = 7;
+  for (const bool reverse : {false, true}) {
+    for (const bool with_bias : {true, false}) {
+      CAPTURE(reverse);
+      CAPTURE(with_bias);
+      Var weight_hh4(Tensor::normal({4 * H, H}, 0, 0.4, rng), true), weight_hh3(Tensor::normal({3 * H, H}, 0, 0.4, rng), true);
+      Var bias_hh4, bias_hh3;
+      if (with_bias) {
+        bias_hh4 = Var(Tensor::normal({4 * H}, 0, 0.4, rng), true);
+        bias_hh3 = Var(Tensor::normal({3 * H}, 0, 0.4, rng), true);
+      }
+      Var x4(Tensor::normal({T, B, 4 * H}, 0, 1, rng), true), x3(Tensor::normal({T, B, 3 * H}, 0, 1, rng), true);
+      Var h0(Tensor::normal({B, H}, 0, 0.5, rng), true), c0(Tensor::normal({B, H}, 0, 0.5, rng), true);
+      std::vector<Var> leaves = {weight_hh4, weight_hh3, x4, x3, h0, c0};
+      if (with_bias) leaves.insert(leaves.end(), {bias_hh4, bias_hh3});
+      // Random weights on every output (each step's h of both nets, the LSTM's last h and c), so a wrong step
+      // or a wrong final state cannot hide.
+      const Var weights(Tensor::normal({T, B, 2 * H}, 0, 1, rng)), last_weights(Tensor::normal({B, 2 * H}, 0, 1, rng));
+      auto loss_of = [&](bool layer) {
+        Var outputs, last;
+        if (layer) {
+          const LSTMLayerOutput lstm = fused_lstm_layer(x4, h0, c0, weight_hh4, bias_hh4, reverse);
+          outputs = concat({lstm.output, fused_gru_layer(x3, h0, weight_hh3, bias_hh3, reverse)}, 2);
+          last = concat({lstm.h_last, lstm.c_last}, 1);
+        } else {
+          RecurrentState lstm{h0, c0};
+          Var gru = h0;
+          std::vector<Var> steps(T);
+          for (std::size_t i = 0; i < T; ++i) {
+            const std::size_t t = reverse ? T - 1 - i : i;
+            lstm = lstm_step_composed(select(x4, 0, t), lstm, weight_hh4, bias_hh4);
+            gru = gru_step_composed(select(x3, 0, t), gru, weight_hh3, bias_hh3);
+            steps[t] = concat({lstm.h, gru}, 1);
+          }
+          outputs = stack(steps, 0);
+          last = concat({lstm.h, lstm.c}, 1);
+        }
+        const Var loss = sum(outputs * weights) + sum(last * last_weights);
+        for (Var leaf : leaves) leaf.zero_grad();
+        backward(loss);
+        std::vector<Tensor> result = {outputs.value(), last.value()};
+        for (const Var& leaf : leaves) result.push_back(leaf.grad());
+        return result;
+      };
+      const std::vector<Tensor> composed = loss_of(false), layer = loss_of(true);
+      for (std::size_t k = 0; k < composed.size(); ++k) {
+        CAPTURE(k);
+        CHECK_TENSOR_CLOSE(layer[k], composed[k], 1e-13, 1e-12);
+      }
+    }
+  }
+}
+
+TEST_CASE("the fused layers reject shapes that do not fit and name the op and the shapes") {
+  const Var gates(Tensor::zeros({5, 2, 8})), state(Tensor::zeros({2, 2})), weight(Tensor::zeros({8, 2}));
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)fused_lstm_layer(gates, state, Var(Tensor::zeros({2, 3})), weight, Var()); }),
+                 "fused_lstm_layer: gates_x [5, 2, 8], h0 [2, 2], c0 [2, 3], weight_hh [8, 2]");
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)fused_lstm_layer(gates, state, state, weight, Var(Tensor::zeros({6}))); }),
+                 "bias_hh [6]");
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)fused_gru_layer(gates, state, weight, Var()); }),
+                 "fused_gru_layer: gates_x [5, 2, 8]");
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)fused_gru_layer(Var(Tensor::zeros({0, 2, 6})), state, Var(Tensor::zeros({6, 2})), Var()); }),
+                 "T >= 1");
+}
+
 TEST_CASE("gated modules reject bad shapes") {
   CHECK_CONTAINS(message_of<ShapeError>([] {
     (void)fused_lstm_cell(Var(Tensor::zeros({2, 8})), Var(Tensor::zeros({2, 8})), Var(Tensor::zeros({2, 3})));

@@ -100,6 +100,21 @@ const std::map<std::string, OpCase>& op_table() {
          return fused_lstm_cell(x[0], x[1], x[2]).h;
        }}},
       {"fused_gru_cell", {{{3, 6}, {3, 6}, {3, 2}}, Domain::any, [](const Vars& x) { return fused_gru_cell(x[0], x[1], x[2]); }}},
+      // The layers: every output (each step's h, the last h and c) so every path of the backward is checked.
+      {"fused_lstm_layer", {{{4, 2, 8}, {2, 2}, {2, 2}, {8, 2}, {8}}, Domain::any, [](const Vars& x) {
+         const LSTMLayerOutput out = fused_lstm_layer(x[0], x[1], x[2], x[3], x[4]);
+         return concat({reshape(out.output, {-1}), reshape(out.h_last, {-1}), reshape(out.c_last, {-1})}, 0);
+       }}},
+      {"fused_lstm_layer reverse without bias", {{{3, 2, 12}, {2, 3}, {2, 3}, {12, 3}}, Domain::any, [](const Vars& x) {
+         const LSTMLayerOutput out = fused_lstm_layer(x[0], x[1], x[2], x[3], Var(), true);
+         return concat({reshape(out.output, {-1}), reshape(out.c_last, {-1})}, 0);
+       }}},
+      {"fused_gru_layer", {{{4, 2, 6}, {2, 2}, {6, 2}, {6}}, Domain::any, [](const Vars& x) {
+         return fused_gru_layer(x[0], x[1], x[2], x[3]);
+       }}},
+      {"fused_gru_layer reverse without bias", {{{3, 3, 9}, {3, 3}, {9, 3}}, Domain::any, [](const Vars& x) {
+         return fused_gru_layer(x[0], x[1], x[2], Var(), true);
+       }}},
   };
   return table;
 }
@@ -189,6 +204,10 @@ GRADCHECK_TEST("tanh rnn step (composite)")
 GRADCHECK_TEST("fused_lstm_cell")
 GRADCHECK_TEST("fused_lstm_cell h only")
 GRADCHECK_TEST("fused_gru_cell")
+GRADCHECK_TEST("fused_lstm_layer")
+GRADCHECK_TEST("fused_lstm_layer reverse without bias")
+GRADCHECK_TEST("fused_gru_layer")
+GRADCHECK_TEST("fused_gru_layer reverse without bias")
 
 TEST_CASE("every op in the table has its own gradcheck test") {
   std::set<std::string> missing;
