@@ -14,8 +14,8 @@ Var constant(real value) { return Var(Tensor::scalar(value)); }
 Var add(const Var& a, const Var& b) {
   return record("add", a.value() + b.value(), {a, b}, [](Node& y) {
     // d(a + b)/da = 1, d(a + b)/db = 1
-    if (wants_grad(y, 0)) accumulate_grad(*y.inputs[0], y.grad);
-    if (wants_grad(y, 1)) accumulate_grad(*y.inputs[1], y.grad);
+    if (wants_grad(y, 0)) accumulate_grad(*y.inputs[0], wants_grad(y, 1) ? y.grad : pass_on_grad(y));
+    if (wants_grad(y, 1)) accumulate_grad(*y.inputs[1], pass_on_grad(y));
   });
 }
 

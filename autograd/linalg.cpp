@@ -20,18 +20,6 @@ Var matmul(const Var& a, const Var& b) {
   });
 }
 
-namespace {
-
-// x seen as a [rows, cols] matrix: x itself when it already has that shape (an RNN step's [B, H] state), else a
-// reshaped copy kept in `storage`. Saves a copy of every operand on the hot path of a recurrent loop.
-const Tensor& as_matrix(const Tensor& x, std::size_t rows, std::size_t cols, Tensor& storage) {
-  if (x.dim() == 2 && x.shape()[0] == rows && x.shape()[1] == cols) return x;
-  storage = x.reshape({static_cast<long>(rows), static_cast<long>(cols)});
-  return storage;
-}
-
-}  // namespace
-
 Var linear(const Var& x, const Var& weight, const Var& bias) {
   if (weight.dim() != 2 || x.dim() == 0 || x.shape().back() != weight.shape()[1] ||
       (bias && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))) {
@@ -41,30 +29,35 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
   }
   const std::size_t in = weight.shape()[1], out = weight.shape()[0];
   const std::size_t rows = x.size() / std::max<std::size_t>(in, 1);
-  // Fold every leading axis of x into one: x2 [rows, in]; y2 = x2 W^T + b is [rows, out].
-  Tensor x_storage;
-  Tensor y = matmul(as_matrix(x.value(), rows, in, x_storage), weight.value(), Transpose::second);
-  if (bias) y += bias.value();
+  // Every leading axis of x folds into one: x is read as [rows, in] in place (row-major memory is the same), and
+  // y = x W^T + b is written as [rows, out], starting from the bias.
   Shape shape = x.shape();
   shape.back() = out;
-  y = std::move(y).reshape(std::vector<long>(shape.begin(), shape.end()));
+  Tensor y(shape);
+  if (bias) {
+    for (std::size_t r = 0; r < rows; ++r) std::copy_n(bias.value().data(), out, y.data() + r * out);
+  }
+  matmul_accumulate(x.value().data(), weight.value().data(), y.data(), rows, out, in, Transpose::second);
   auto backward = [rows, in, out](Node& node) {
-    // y = x W^T + b, with G = dL/dy folded to [rows, out]:
+    // y = x W^T + b, with G = dL/dy read as [rows, out]:
     //   dL/dx = G W      ([rows, out] x [out, in])
-    //   dL/dW = G^T x    ([out, rows] x [rows, in])
+    //   dL/dW = G^T x    ([out, rows] x [rows, in]), added straight into W's gradient
     //   dL/db = sum of G over rows
-    Tensor g_storage, x_storage;
-    const Tensor& g = as_matrix(node.grad, rows, out, g_storage);
+    const real* g = node.grad.data();
     Node& x = *node.inputs[0];
     Node& w = *node.inputs[1];
     if (x.requires_grad) {
-      const Shape& s = x.value.shape();
-      accumulate_grad(x, matmul(g, w.value).reshape(std::vector<long>(s.begin(), s.end())));
+      Tensor dx(x.value.shape());
+      matmul_accumulate(g, w.value.data(), dx.data(), rows, in, out);
+      accumulate_grad(x, std::move(dx));
     }
-    if (w.requires_grad) {
-      accumulate_grad(w, matmul(g, as_matrix(x.value, rows, in, x_storage), Transpose::first));
+    if (w.requires_grad) matmul_accumulate(g, x.value.data(), grad_to_update(w).data(), out, in, rows, Transpose::first);
+    if (node.inputs.size() == 3 && wants_grad(node, 2)) {
+      real* db = grad_to_update(*node.inputs[2]).data();
+      for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t j = 0; j < out; ++j) db[j] += g[r * out + j];
+      }
     }
-    if (node.inputs.size() == 3 && wants_grad(node, 2)) accumulate_grad(*node.inputs[2], sum(g, 0));
   };
   return bias ? record("linear", std::move(y), {x, weight, bias}, backward)
               : record("linear", std::move(y), {x, weight}, backward);

@@ -9,7 +9,7 @@ Var reshape(const Var& x, const std::vector<long>& shape) {
   return record("reshape", x.value().reshape(shape), {x}, [](Node& y) {
     // the same numbers under the input's shape
     const Shape& s = y.inputs[0]->value.shape();
-    accumulate_grad(*y.inputs[0], y.grad.reshape(std::vector<long>(s.begin(), s.end())));
+    accumulate_grad(*y.inputs[0], pass_on_grad(y).reshape(std::vector<long>(s.begin(), s.end())));
   });
 }
 
@@ -48,7 +48,8 @@ Var select(const Var& x, long axis, std::size_t index) {
     Node& x = *y.inputs[0];
     Shape kept = x.value.shape();
     kept[a] = 1;
-    slice_add(grad_to_update(x), static_cast<long>(a), index, y.grad.reshape(std::vector<long>(kept.begin(), kept.end())));
+    slice_add(grad_to_update(x), static_cast<long>(a), index,
+              pass_on_grad(y).reshape(std::vector<long>(kept.begin(), kept.end())));
   });
 }
 

@@ -121,6 +121,10 @@ class Var {
 Var record(const char* op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward);
 Var record(const char* op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward);
 
+// self.grad for a backward function to hand on unchanged (add, reshape, select): moved out when nothing reads it
+// after this backward (the node did not retain_grad), copied otherwise. Saves a copy per such op.
+inline Tensor pass_on_grad(Node& self) { return self.retains_grad ? self.grad : std::move(self.grad); }
+
 // Whether input i of `self` wants a gradient: backward functions skip the work when it does not.
 inline bool wants_grad(const Node& self, std::size_t i) { return self.inputs[i]->requires_grad; }
 

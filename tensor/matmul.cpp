@@ -290,7 +290,7 @@ void multiply(const Product& p, const real* a, const real* b, real* c, Transpose
   const double work = static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
   // Packing pays off only when every dimension is large enough to reuse the packed panels: below ~32^3
   // multiply-adds, or with a thin dimension (an RNN's 1-feature input, a 2-bit window), the direct loop wins.
-  const bool blocked = work >= 32.0 * 32 * 32 && std::min({p.m, p.n, p.k}) >= 16;
+  const bool blocked = work >= 16.0 * 16 * 16 && std::min({p.m, p.n, p.k}) >= 8;
   const std::size_t threads =
       work * static_cast<double>(p.batch) >= min_parallel_work ? std::min<std::size_t>(num_threads(), 8) : 1;
 
