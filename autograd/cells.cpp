@@ -61,16 +61,14 @@ void lstm_backward(std::size_t batch, std::size_t hidden, const real* dh, std::s
     const real *a = act + b * 4 * hidden, *tc = tanh_c + b * hidden, *cp = c_prev + b * hidden;
     const real *dhb = dh + b * dh_stride, *dcb = dc + b * dc_stride;
     real *d = da + b * 4 * hidden, *dcp = dc_prev + b * hidden;
-    for (std::size_t j = 0; j < hidden; ++j) {
-      const real i = a[j], f = a[hidden + j], g = a[2 * hidden + j], o = a[3 * hidden + j];
-      const real t = tc[j];
-      const real dc_total = dcb[j] + dhb[j] * o * (1 - t * t);
-      d[j] = dc_total * g * i * (1 - i);
-      d[hidden + j] = dc_total * cp[j] * f * (1 - f);
-      d[2 * hidden + j] = dc_total * i * (1 - g * g);
-      d[3 * hidden + j] = dhb[j] * t * o * (1 - o);
-      dcp[j] = dc_total * f;
-    }
+    const real *i = a, *f = a + hidden, *g = a + 2 * hidden, *o = a + 3 * hidden;
+    // In passes with few pointers each, so that every loop vectorizes; dcp holds the total dc until the last one.
+    for (std::size_t j = 0; j < hidden; ++j) dcp[j] = dcb[j] + dhb[j] * o[j] * (1 - tc[j] * tc[j]);
+    for (std::size_t j = 0; j < hidden; ++j) d[j] = dcp[j] * g[j] * i[j] * (1 - i[j]);
+    for (std::size_t j = 0; j < hidden; ++j) d[hidden + j] = dcp[j] * cp[j] * f[j] * (1 - f[j]);
+    for (std::size_t j = 0; j < hidden; ++j) d[2 * hidden + j] = dcp[j] * i[j] * (1 - g[j] * g[j]);
+    for (std::size_t j = 0; j < hidden; ++j) d[3 * hidden + j] = dhb[j] * tc[j] * o[j] * (1 - o[j]);
+    for (std::size_t j = 0; j < hidden; ++j) dcp[j] *= f[j];
   }
 }
 
@@ -102,19 +100,14 @@ void gru_backward(std::size_t batch, std::size_t hidden, const real* G, const re
     const real *a = act + b * 3 * hidden, *hn = ah + b * 3 * hidden + 2 * hidden, *hp = h_prev + b * hidden;
     const real* g = G + b * hidden;
     real *dx = dax + b * 3 * hidden, *dhg = dah + b * 3 * hidden, *dhp = dh_prev + b * hidden;
-    for (std::size_t j = 0; j < hidden; ++j) {
-      const real r = a[j], z = a[hidden + j], n = a[2 * hidden + j];
-      const real da_n = g[j] * (1 - z) * (1 - n * n);
-      const real da_r = da_n * hn[j] * r * (1 - r);
-      const real da_z = g[j] * (hp[j] - n) * z * (1 - z);
-      dx[j] = da_r;
-      dhg[j] = da_r;
-      dx[hidden + j] = da_z;
-      dhg[hidden + j] = da_z;
-      dx[2 * hidden + j] = da_n;
-      dhg[2 * hidden + j] = da_n * r;
-      dhp[j] = g[j] * z;
-    }
+    const real *r = a, *z = a + hidden, *n = a + 2 * hidden;
+    // In passes with few pointers each, so that every loop vectorizes: da_n, then da_r and da_z, then copies.
+    for (std::size_t j = 0; j < hidden; ++j) dx[2 * hidden + j] = g[j] * (1 - z[j]) * (1 - n[j] * n[j]);
+    for (std::size_t j = 0; j < hidden; ++j) dx[j] = dx[2 * hidden + j] * hn[j] * r[j] * (1 - r[j]);
+    for (std::size_t j = 0; j < hidden; ++j) dx[hidden + j] = g[j] * (hp[j] - n[j]) * z[j] * (1 - z[j]);
+    for (std::size_t j = 0; j < 2 * hidden; ++j) dhg[j] = dx[j];
+    for (std::size_t j = 0; j < hidden; ++j) dhg[2 * hidden + j] = dx[2 * hidden + j] * r[j];
+    for (std::size_t j = 0; j < hidden; ++j) dhp[j] = g[j] * z[j];
   }
 }
 
@@ -263,12 +256,12 @@ LSTMLayerOutput fused_lstm_layer(const Var& gates_x, const Var& h0, const Var& c
   const LayerShape s = check_layer("fused_lstm_layer", 4, gates_x, h0, &c0, weight_hh, bias_hh);
   const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H, gate_row = B * 4 * H;
   // Saved for the backward: the activated gates of every step, c_t and tanh(c_t) ([T, B, 4H], [T, B, H] twice).
-  auto act = std::make_shared<Tensor>(Shape{T, B, 4 * H});
-  auto cells = std::make_shared<Tensor>(Shape{T, B, H});
-  auto tanh_c = std::make_shared<Tensor>(Shape{T, B, H});
+  auto act = std::make_shared<Tensor>(Tensor::for_overwrite({T, B, 4 * H}));
+  auto cells = std::make_shared<Tensor>(Tensor::for_overwrite({T, B, H}));
+  auto tanh_c = std::make_shared<Tensor>(Tensor::for_overwrite({T, B, H}));
   // The node's value: h_t for every t in rows 0..T-1, and the last step's c in row T (sliced apart below).
-  Tensor out({T + 1, B, H});
-  Tensor gates_h({B, 4 * H});
+  Tensor out = Tensor::for_overwrite({T + 1, B, H});  // every step writes its rows; row T is copied last
+  Tensor gates_h = Tensor::for_overwrite({B, 4 * H});
   const PackedMatrix weight(weight_hh.value().data(), H, 4 * H, true);  // W_hh^T, [H, 4H], packed once for all steps
   for (std::size_t step = 0; step < T; ++step) {
     const std::size_t t = time_of(step, T, reverse), before = reverse ? t + 1 : t - 1;
@@ -293,8 +286,8 @@ LSTMLayerOutput fused_lstm_layer(const Var& gates_x, const Var& h0, const Var& c
     const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H, gate_row = B * 4 * H;
     const real* G = y.grad.data();
     const PackedMatrix weight(y.inputs[3]->value.data(), 4 * H, H, false);  // W_hh, [4H, H]
-    Tensor dA({T, B, 4 * H}), dh({B, H});
-    Tensor dc({B, H});
+    // Every element of dA, dh and dc is written (each step's rows, the copies) before it is read.
+    Tensor dA = Tensor::for_overwrite({T, B, 4 * H}), dh = Tensor::for_overwrite({B, H}), dc = Tensor::for_overwrite({B, H});
     std::copy_n(G + T * row, row, dc.data());  // dL/d(the last c), from c_n
     for (std::size_t step = T; step-- > 0;) {
       const std::size_t t = time_of(step, T, reverse), before = reverse ? t + 1 : t - 1;
@@ -326,9 +319,9 @@ Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, con
   const LayerShape s = check_layer("fused_gru_layer", 3, gates_x, h0, nullptr, weight_hh, bias_hh);
   const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H, gate_row = B * 3 * H;
   // Saved for the backward: the activated gates (r, z, n) and h W_hh^T + b_hh of every step, both [T, B, 3H].
-  auto act = std::make_shared<Tensor>(Shape{T, B, 3 * H});
-  auto gates_h = std::make_shared<Tensor>(Shape{T, B, 3 * H});
-  Tensor out({T, B, H});
+  auto act = std::make_shared<Tensor>(Tensor::for_overwrite({T, B, 3 * H}));
+  auto gates_h = std::make_shared<Tensor>(Tensor::for_overwrite({T, B, 3 * H}));
+  Tensor out = Tensor::for_overwrite({T, B, H});
   const PackedMatrix weight(weight_hh.value().data(), H, 3 * H, true);  // W_hh^T, [H, 3H]
   for (std::size_t step = 0; step < T; ++step) {
     const std::size_t t = time_of(step, T, reverse), before = reverse ? t + 1 : t - 1;
@@ -348,7 +341,8 @@ Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, con
     const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H, gate_row = B * 3 * H;
     const real* G = y.grad.data();
     const PackedMatrix weight(y.inputs[2]->value.data(), 3 * H, H, false);  // W_hh, [3H, H]
-    Tensor dA_x({T, B, 3 * H}), dA_h({T, B, 3 * H}), dh({B, H}), direct({B, H});
+    Tensor dA_x = Tensor::for_overwrite({T, B, 3 * H}), dA_h = Tensor::for_overwrite({T, B, 3 * H});
+    Tensor dh = Tensor::for_overwrite({B, H}), direct({B, H});  // direct starts at 0: no step after the last
     for (std::size_t step = T; step-- > 0;) {
       const std::size_t t = time_of(step, T, reverse), before = reverse ? t + 1 : t - 1;
       const real* h_prev = step == 0 ? y.inputs[1]->value.data() : y.value.data() + before * row;

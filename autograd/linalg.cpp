@@ -33,7 +33,7 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
   // y = x W^T + b is written as [rows, out], starting from the bias.
   Shape shape = x.shape();
   shape.back() = out;
-  Tensor y(shape);
+  Tensor y = bias ? Tensor::for_overwrite(shape) : Tensor(shape);
   if (bias) {
     for (std::size_t r = 0; r < rows; ++r) std::copy_n(bias.value().data(), out, y.data() + r * out);
   }

@@ -8,18 +8,22 @@
 
 #include "autograd/ops.hpp"
 #include "tensor/elementwise.hpp"
+#include "tensor/math.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab {
 
 namespace {
 
+// e^x for x <= 0 (shifted logits, log-probabilities), with the vectorizing exponential of tensor/math.hpp.
+Tensor exp_nonpositive(const Tensor& x) { return map(x, [](real v) { return math::exp_nonpositive(v); }); }
+
 // log softmax along `axis`: x - m - log(sum exp(x - m)) with m = max(x). Subtracting the max first keeps
 // every exp() in (0, 1], so nothing overflows, and the largest term is exactly 1, so the log never sees 0.
 Tensor log_softmax_value(const Tensor& x, long axis) {
   const Tensor m = max(x, axis, true);
   const Tensor shifted = x - m;
-  const Tensor log_sum = log(sum(exp(shifted), axis, true));
+  const Tensor log_sum = log(sum(exp_nonpositive(shifted), axis, true));
   return shifted - log_sum;
 }
 
@@ -32,7 +36,7 @@ Var log_softmax(const Var& x, long axis) {
     // dL/dx_k = g_k - softmax_k * sum_i g_i, with softmax = e^y (reuse the output)
     const Tensor total = sum(y.grad, axis, true);
     Tensor g = y.grad;
-    g -= exp(y.value) * total;
+    g -= exp_nonpositive(y.value) * total;
     accumulate_grad(*y.inputs[0], std::move(g));
   });
 }
@@ -55,7 +59,7 @@ Var cross_entropy(const Var& logits, const std::vector<std::size_t>& targets) {
   real total = 0;
   for (std::size_t i = 0; i < n; ++i) total -= log_probs[i * classes + targets[i]];
   return record("cross_entropy", Tensor::scalar(total / static_cast<real>(n)), {logits},
-                [targets, probs = exp(log_probs)](Node& y) {
+                [targets, probs = exp_nonpositive(log_probs)](Node& y) {
                   // L = -(1/N) sum_i log softmax(z_i)[t_i], so dL/dz_ik = (softmax(z_i)_k - [k = t_i]) / N
                   const std::size_t rows = targets.size(), cols = probs.size() / rows;
                   const real scale = y.grad.item() / static_cast<real>(rows);

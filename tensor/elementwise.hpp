@@ -11,7 +11,7 @@ namespace rnnlab {
 // y_i = f(x_i)
 template <class F>
 Tensor map(const Tensor& x, F f) {
-  Tensor y(x.shape());
+  Tensor y = Tensor::for_overwrite(x.shape());
   const real* px = x.data();
   real* py = y.data();
   const std::size_t n = x.size();
@@ -57,7 +57,7 @@ void for_each_broadcast_row(const Shape& out_shape, const std::vector<std::size_
 template <class F>
 Tensor zip(const Tensor& a, const Tensor& b, F f, const char* op) {
   if (a.shape() == b.shape()) {  // the common case: one flat loop
-    Tensor out(a.shape());
+    Tensor out = Tensor::for_overwrite(a.shape());
     const real *pa = a.data(), *pb = b.data();
     real* po = out.data();
     for (std::size_t i = 0, n = a.size(); i < n; ++i) po[i] = f(pa[i], pb[i]);

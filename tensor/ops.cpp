@@ -185,7 +185,7 @@ Tensor permute(const Tensor& x, const std::vector<std::size_t>& order) {
     shape[i] = x.shape()[order[i]];
     strides[i] = source[order[i]];
   }
-  Tensor out(shape);
+  Tensor out = Tensor::for_overwrite(shape);
   const real* px = x.data();
   real* po = out.data();
   // Walk the output in order; read the input through the permuted strides.
@@ -235,7 +235,7 @@ Tensor slice(const Tensor& x, long axis, std::size_t start, std::size_t end) {
   check_slice(x.shape(), v.axis, start, end, "slice");
   Shape shape = x.shape();
   shape[v.axis] = end - start;
-  Tensor out(shape);
+  Tensor out = Tensor::for_overwrite(shape);
   const std::size_t block = (end - start) * v.inner;
   copy_blocks<false>(out.data(), block, x.data() + start * v.inner, v.n * v.inner, v.outer, block);
   return out;
@@ -270,7 +270,7 @@ Tensor concat(const std::vector<Tensor>& parts, long axis) {
     }
     shape[v.axis] += p.shape()[v.axis];
   }
-  Tensor out(shape);
+  Tensor out = Tensor::for_overwrite(shape);  // the parts cover it
   const std::size_t out_block = shape[v.axis] * v.inner;
   std::size_t offset = 0;
   for (const Tensor& p : parts) {
@@ -316,7 +316,7 @@ Tensor index_select(const Tensor& x, const std::vector<std::size_t>& indices) {
   check_indices(indices, x.shape()[0], "index_select", x.shape());
   Shape shape = x.shape();
   shape[0] = indices.size();
-  Tensor out(shape);
+  Tensor out = Tensor::for_overwrite(shape);
   const std::size_t row = x.shape()[0] == 0 ? 0 : x.size() / x.shape()[0];
   for (std::size_t i = 0; i < indices.size(); ++i) {
     std::copy_n(x.data() + indices[i] * row, row, out.data() + i * row);

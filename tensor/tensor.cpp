@@ -1,5 +1,7 @@
 #include "tensor/tensor.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -50,9 +52,8 @@ Tensor Tensor::from(const Shape& shape, std::vector<real> values) {
     throw ShapeError("Tensor::from: shape " + to_string(shape) + " holds " + std::to_string(numel(shape)) +
                      " values, but " + std::to_string(values.size()) + " were given");
   }
-  Tensor t;
-  t.shape_ = shape;
-  t.data_ = std::move(values);
+  Tensor t = for_overwrite(shape);
+  std::copy(values.begin(), values.end(), t.data_.begin());
   return t;
 }
 
