@@ -18,22 +18,28 @@
 
 namespace rnnlab {
 
-// std::allocator, except that growing a vector without a value leaves the new doubles uninitialized (default-
-// initialized) instead of zeroing them. Tensor(Shape) still asks for zeros; Tensor::for_overwrite does not.
-template <typename T>
-struct DefaultInitAllocator : std::allocator<T> {
+// The allocator of a Tensor's numbers. Two differences from std::allocator:
+// - growing without a value leaves the new doubles uninitialized (default-initialized) instead of zeroing them:
+//   Tensor(Shape) still asks for zeros, Tensor::for_overwrite does not;
+// - very large buffers are recycled (see allocate_numbers in tensor.cpp).
+struct NumberAllocator {
+  using value_type = real;
   template <typename U>
   struct rebind {
-    using other = DefaultInitAllocator<U>;
+    using other = NumberAllocator;
   };
+  NumberAllocator() = default;
+  real* allocate(std::size_t count);
+  void deallocate(real* numbers, std::size_t count) noexcept;
   template <typename U>
-  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+  void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;
   }
   template <typename U, typename... Args>
   void construct(U* p, Args&&... args) {
     ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
+  friend bool operator==(const NumberAllocator&, const NumberAllocator&) { return true; }
 };
 
 class Tensor {
@@ -103,7 +109,7 @@ class Tensor {
  private:
   std::size_t flat_index(std::initializer_list<std::size_t> index) const;
   Shape shape_;
-  std::vector<real, DefaultInitAllocator<real>> data_;
+  std::vector<real, NumberAllocator> data_;
 };
 
 // Resolves a reshape target with at most one -1 against `count` elements; names `op` in errors.

@@ -114,6 +114,21 @@ TEST_CASE("mismatched broadcasts name both shapes") {
   CHECK_CONTAINS(m, "[4]");
 }
 
+TEST_CASE("a freed buffer of 32 MiB or more is reused by the next tensor of that size and still starts at zero") {
+  const std::size_t count = std::size_t{4} << 20;  // 4 Mi doubles = 32 MiB
+  const real* first = nullptr;
+  {
+    Tensor big({count});
+    big.fill(7);
+    first = big.data();
+  }
+  const Tensor again({count});
+  CHECK(again.data() == first);  // recycled, not mapped afresh
+  CHECK(std::all_of(again.values().begin(), again.values().end(), [](real v) { return v == 0; }));
+  Tensor other = Tensor::for_overwrite({count + 1});  // another size: a buffer of its own
+  CHECK(other.data() != again.data());
+}
+
 TEST_CASE("math::exp_nonpositive agrees with libm to a unit in the last place") {
   double worst = 0;
   for (double x = -708; x <= 0; x += 0.000913) worst = std::max(worst, std::abs(math::exp_nonpositive(x) - std::exp(x)) / std::exp(x));
