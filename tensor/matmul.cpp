@@ -222,43 +222,57 @@ void PackedMatrix::multiply_accumulate(const real* a, std::size_t m, real* c) co
 namespace {
 
 // Small products do not repay packing into panels. They get one cheap copy instead: B into contiguous rows
-// when it is read transposed, so the innermost loop always runs along contiguous memory. Then either
-//   C[i, :] += A(i, p) * B[p, :]           (rows of C; vectorizes along j when n is not tiny), or
-//   C[i, j]  = sum_p A(i, p) * B(p, j)     (dot products, for n < 4, e.g. a single output unit).
+// when it is read transposed, so the innermost loop always runs along contiguous memory. Then, by how A lies:
+//   A's rows contiguous:     C[i, :] += A(i, p) * B[p, :]       (vectorizes along j when n is not tiny), or
+//                            C[i, j]  = sum_p A(i, p) * B(p, j)  (dot products, for n < 4, e.g. one output unit);
+//   A read transposed (its columns contiguous, as in a weight gradient G^T x): one pass per p over A's column,
+//                            C[i, :] += A(i, p) * B[p, :]       for i in order, so A is read sequentially.
 void gemm_small(const MatrixView& a, const MatrixView& b, real* c, std::size_t m, std::size_t n, std::size_t k) {
   thread_local std::vector<real> copy;
-  if (n >= 4) {
-    const real* rows = b.data;
-    if (b.col != 1) {
-      copy.resize(k * n);
-      for (std::size_t p = 0; p < k; ++p)
-        for (std::size_t j = 0; j < n; ++j) copy[p * n + j] = b(p, j);
-      rows = copy.data();
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-      real* ci = c + i * n;
-      for (std::size_t p = 0; p < k; ++p) {
+  const real* rows = b.data;  // B's row p at rows + p * stride
+  std::size_t stride = b.row;
+  if (b.col != 1) {
+    copy.resize(k * n);
+    for (std::size_t p = 0; p < k; ++p)
+      for (std::size_t j = 0; j < n; ++j) copy[p * n + j] = b(p, j);
+    rows = copy.data();
+    stride = n;
+  }
+  if (a.col != 1) {
+    for (std::size_t p = 0; p < k; ++p) {
+      const real* bp = rows + p * stride;
+      for (std::size_t i = 0; i < m; ++i) {
         const real aip = a(i, p);
-        const real* bp = rows + p * (b.col == 1 ? b.row : n);
+        real* ci = c + i * n;
         for (std::size_t j = 0; j < n; ++j) ci[j] += aip * bp[j];
       }
     }
     return;
   }
-  // Few columns: B^T as contiguous rows of length k, and a dot product per element of C.
-  copy.resize(n * k);
-  for (std::size_t j = 0; j < n; ++j)
-    for (std::size_t p = 0; p < k; ++p) copy[j * k + p] = b(p, j);
-  for (std::size_t i = 0; i < m; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      const real* bj = copy.data() + j * k;
-      real total = 0;
-      if (a.col == 1) {
-        const real* ai = a.data + i * a.row;
-        for (std::size_t p = 0; p < k; ++p) total += ai[p] * bj[p];
-      } else {
-        for (std::size_t p = 0; p < k; ++p) total += a(i, p) * bj[p];
+  if (n >= 4) {
+    for (std::size_t i = 0; i < m; ++i) {
+      real* ci = c + i * n;
+      const real* ai = a.data + i * a.row;
+      for (std::size_t p = 0; p < k; ++p) {
+        const real aip = ai[p];
+        const real* bp = rows + p * stride;
+        for (std::size_t j = 0; j < n; ++j) ci[j] += aip * bp[j];
       }
+    }
+    return;
+  }
+  // Few columns: B^T as contiguous rows of length k (in the buffer, reused: `rows` is not needed here), and a
+  // dot product per element of C.
+  std::vector<real>& columns = copy;
+  columns.resize(n * k);
+  for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t p = 0; p < k; ++p) columns[j * k + p] = b(p, j);
+  for (std::size_t i = 0; i < m; ++i) {
+    const real* ai = a.data + i * a.row;
+    for (std::size_t j = 0; j < n; ++j) {
+      const real* bj = columns.data() + j * k;
+      real total = 0;
+      for (std::size_t p = 0; p < k; ++p) total += ai[p] * bj[p];
       c[i * n + j] += total;
     }
   }
