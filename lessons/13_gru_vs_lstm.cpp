@@ -21,8 +21,11 @@
 // A note on speed. Written as the equations read (nn::lstm_step_composed), one LSTM step is ~20 autograd nodes:
 // four gate slices, three sigmoids, two tanh, products and sums, each a pass over memory and a node to run
 // backwards. nn::lstm_step computes the same elementwise part in one node (autograd/cells.cpp) with its backward
-// written by hand; the test suite checks the two give equal values and gradients. The lesson times both: fusion
-// removes passes and nodes, not the exponentials or the matrix products, so its gain depends on the width.
+// written by hand. nn::LSTM goes further and runs the whole recurrence as one node (fused_lstm_layer): its
+// backward is backpropagation through time written out, it packs W_hh for the micro-kernel once per sequence,
+// and it forms dW_hh = sum_t dA_t^T h_{t-1} as one large product instead of one small product per step. The test
+// suite checks all three give equal values and gradients; the lesson times them. Fusion removes passes, nodes and
+// small products, not the exponentials or the arithmetic of the products, so its gain depends on the width.
 #include "lessons/13_gru_vs_lstm.hpp"
 
 #include <algorithm>
@@ -71,17 +74,21 @@ Config config(bool quick, std::uint64_t seed) {
   return c;
 }
 
-double milliseconds_per_step(Cell cell, std::size_t hidden, bool fused, const Config& c) {
+double milliseconds_per_step(Cell cell, std::size_t hidden, Form form, const Config& c) {
   Rng rng(c.seed + 11);
   lesson11::AddingModel model(cell, hidden, rng, c.lstm_forget_bias);
   const data::AddingBatch batch = data::adding_batch(c.timing_steps, c.adding.batch, rng);
   optim::Adam adam(model.parameters(), c.adding.learning_rate);
+  const Var inputs(batch.inputs), targets(batch.targets);
+  auto prediction = [&] {
+    return form == Form::fused_layer ? model.forward(inputs) : model.forward_by_steps(inputs, form == Form::fused_cell);
+  };
   std::vector<double> samples;
   for (std::size_t repeat = 0; repeat < c.timing_repeats; ++repeat) {
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t update = 0; update < c.timing_updates; ++update) {
       adam.zero_grad();
-      backward(mse_loss(model.forward_by_steps(Var(batch.inputs), fused), Var(batch.targets)));
+      backward(mse_loss(prediction(), targets));
       optim::clip_grad_norm(model.parameters(), c.adding.clip);
       adam.step();
     }
@@ -133,13 +140,15 @@ Result experiment(const Config& c) {
     }
     r.runs.push_back(lesson11::train_adding_jobs(jobs, adding, "adding, T = " + std::to_string(steps)));
   }
-  // Timed one after the other on one thread, after training, so the runs do not share the cores.
+  // Timed one after the other, after training, so the runs do not share the cores.
   for (Cell cell : cells) {
-    Timing t{cell, 0, 0, 0};
+    Timing t{cell};
     Rng rng(c.seed);
     t.parameters = lesson11::AddingModel(cell, c.timing_hidden, rng).num_parameters() - (c.timing_hidden + 1);
-    t.fused_ms = milliseconds_per_step(cell, c.timing_hidden, true, c);
-    t.composed_ms = cell == Cell::tanh ? std::nan("") : milliseconds_per_step(cell, c.timing_hidden, false, c);
+    const bool gated = cell != Cell::tanh;
+    t.composed_ms = gated ? milliseconds_per_step(cell, c.timing_hidden, Form::composed, c) : std::nan("");
+    t.fused_cell_ms = gated ? milliseconds_per_step(cell, c.timing_hidden, Form::fused_cell, c) : std::nan("");
+    t.fused_layer_ms = milliseconds_per_step(cell, c.timing_hidden, Form::fused_layer, c);
     r.timings.push_back(t);
   }
   return r;
@@ -236,55 +245,64 @@ int run(const Options& options) {
 
   report.say({"Speed at equal width. With H = " + std::to_string(c.timing_hidden) + " for all three, one training step "
              "(forward, backward, clipping, Adam) on a batch of " + std::to_string(c.adding.batch) + " sequences of " +
-             std::to_string(c.timing_steps) + " steps, timed on one thread, median of " +
-             std::to_string(c.timing_repeats) + " repeats. Each gated cell twice: the fused step the library uses, and "
-             "the step composed from basic ops exactly as the equations read.",
+             std::to_string(c.timing_steps) + " steps, median of " + std::to_string(c.timing_repeats) +
+             " repeats. Each gated cell three ways: composed from basic ops exactly as the equations read (~20 nodes a "
+             "step), with each step's elementwise part fused into one node, and with the whole recurrence fused into "
+             "one node, which is what nn::LSTM and nn::GRU run.",
               "같은 폭에서의 속도. 셋 모두 H = " + std::to_string(c.timing_hidden) + "로 두고, " +
              std::to_string(c.timing_steps) + " 스텝짜리 시퀀스 " + std::to_string(c.adding.batch) +
-             "개 배치에 대한 학습 스텝 하나(순방향, 역방향, 클리핑, Adam)를 스레드 하나에서 재고, " +
-             std::to_string(c.timing_repeats) + "번 반복의 중앙값을 취한다. 게이트 셀은 각각 두 번: 라이브러리가 쓰는 "
-             "융합(fused) 스텝과, 식에 쓰인 그대로 기본 연산으로 조립한 스텝."});
+             "개 배치에 대한 학습 스텝 하나(순방향, 역방향, 클리핑, Adam)를 " + std::to_string(c.timing_repeats) +
+             "번 반복해 중앙값을 취한다. 게이트 셀은 각각 세 가지로: 식에 쓰인 그대로 기본 연산으로 조립한 스텝(스텝당 노드 "
+             "~20개), 스텝의 원소별 부분을 노드 하나로 융합한 스텝, 그리고 순환 전체를 노드 하나로 융합한 층. 마지막이 "
+             "nn::LSTM과 nn::GRU가 실제로 돌리는 형태다."});
   plot::BarChart times;
   times.title = "Time per training step, H = " + std::to_string(c.timing_hidden) + ", T = " + std::to_string(c.timing_steps);
   times.y_label = "milliseconds";
-  plot::BarSeries fused{"fused cell", {}, plot::palette()[0]};
   plot::BarSeries composed{"composed ops", {}, plot::palette()[1]};
+  plot::BarSeries fused_cell{"fused cell per step", {}, plot::palette()[0]};
+  plot::BarSeries fused_layer{"fused layer", {}, plot::palette()[2]};
   for (const Timing& t : r.timings) {
     const std::string name = lesson11::name_of(t.cell);
     times.categories.push_back(name);
-    fused.values.push_back(t.fused_ms);
     composed.values.push_back(t.composed_ms);
-    report.timing(name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, fused", t.fused_ms, "ms");
+    fused_cell.values.push_back(t.fused_cell_ms);
+    fused_layer.values.push_back(t.fused_layer_ms);
+    const std::string what = name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, ";
+    report.timing(what + "layer", t.fused_layer_ms, "ms");
     if (t.cell != Cell::tanh) {
-      report.timing(name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, composed", t.composed_ms,
-                    "ms");
+      report.timing(what + "fused cell", t.fused_cell_ms, "ms");
+      report.timing(what + "composed", t.composed_ms, "ms");
     }
   }
-  times.series = {fused, composed};
+  times.series = {composed, fused_cell, fused_layer};
   const Timing& gru = r.timings[1];
   const Timing& lstm = r.timings[2];
-  // Rounded for the caption: the GRU's share of the LSTM's time, and what fusion gains for each.
-  const std::string time_share = plot::format_number(std::round(100 * gru.fused_ms / lstm.fused_ms) / 100);
-  const std::string lstm_gain = plot::format_number(std::round(10 * lstm.composed_ms / lstm.fused_ms) / 10);
-  const std::string gru_gain = plot::format_number(std::round(10 * gru.composed_ms / gru.fused_ms) / 10);
+  // Rounded for the caption: the GRU's share of the LSTM's time, and what each fusion gains.
+  auto ratio = [](double a, double b) { return plot::format_number(std::round(10 * a / b) / 10); };
+  const std::string time_share = plot::format_number(std::round(100 * gru.fused_layer_ms / lstm.fused_layer_ms) / 100);
+  const std::string lstm_cell_gain = ratio(lstm.composed_ms, lstm.fused_cell_ms);
+  const std::string gru_cell_gain = ratio(gru.composed_ms, gru.fused_cell_ms);
+  const std::string lstm_layer_gain = ratio(lstm.fused_cell_ms, lstm.fused_layer_ms);
+  const std::string gru_layer_gain = ratio(gru.fused_cell_ms, gru.fused_layer_ms);
   const std::string gru_parameters = std::to_string(gru.parameters), lstm_parameters = std::to_string(lstm.parameters);
   report.plot("time_per_step.svg", times.svg(),
               {"At equal width the GRU has 3/4 of the LSTM's parameters (" + gru_parameters + " vs " + lstm_parameters +
-                   ") and here takes " + time_share + " of its time. Fusing the elementwise part of a step into one "
-                   "node makes the LSTM " + lstm_gain + "x and the GRU " + gru_gain + "x faster (nn::lstm_step and "
-                   "nn::gru_step against the same steps composed from basic ops; the tanh RNN has one form: its step is "
-                   "a matrix product and a tanh).",
+                   ") and here takes " + time_share + " of its time. Fusing each step's elementwise part into one node "
+                   "makes the LSTM " + lstm_cell_gain + "x and the GRU " + gru_cell_gain + "x faster than the composed "
+                   "ops; fusing the whole recurrence into one node gains another " + lstm_layer_gain + "x and " +
+                   gru_layer_gain + "x. The tanh RNN has one form: its step is a matrix product and a tanh.",
                "같은 폭에서 GRU는 LSTM 매개변수의 3/4을 가지며(" + gru_parameters + " 대 " + lstm_parameters +
-                   "), 여기서 LSTM 시간의 " + time_share + "만 쓴다. 스텝의 원소별 부분을 노드 하나로 융합하면 LSTM은 " +
-                   lstm_gain + "배, GRU는 " + gru_gain + "배 빨라진다(nn::lstm_step과 nn::gru_step을 기본 연산으로 "
-                   "조립한 같은 스텝과 비교. tanh RNN은 형태가 하나뿐이다: 그 스텝은 행렬 곱 하나와 tanh다)."},
+                   "), 여기서 LSTM 시간의 " + time_share + "만 쓴다. 스텝마다 원소별 부분을 노드 하나로 융합하면 기본 "
+                   "연산으로 조립한 것보다 LSTM은 " + lstm_cell_gain + "배, GRU는 " + gru_cell_gain + "배 빨라지고, "
+                   "순환 전체를 노드 하나로 융합하면 다시 " + lstm_layer_gain + "배와 " + gru_layer_gain +
+                   "배를 얻는다. tanh RNN은 형태가 하나뿐이다: 그 스텝은 행렬 곱 하나와 tanh다."},
               times.text(30));
   // The table: as trained (parameter-matched), and at equal width.
   const std::string H = std::to_string(c.timing_hidden);
   std::string table = "             as trained" + std::string(11 * c.lengths.size(), ' ') + "   at equal width H = " + H + "\n";
   table += "cell        H  parameters";
   for (std::size_t steps : c.lengths) table += "  MSE T=" + std::to_string(steps) + (steps < 100 ? " " : "");
-  table += "   parameters  ms/step  composed\n";
+  table += "   parameters  ms/step     cell  composed\n";
   for (std::size_t k = 0; k < cells.size(); ++k) {
     const std::vector<TrainedAdding> runs = runs_of(r, 0, cells[k]);
     char line[200];
@@ -296,28 +314,32 @@ int run(const Options& options) {
       table += line;
     }
     const Timing& t = r.timings[k];
-    std::snprintf(line, sizeof line, "   %10zu  %7.2f  ", t.parameters, t.fused_ms);
+    std::snprintf(line, sizeof line, "   %10zu  %7.2f", t.parameters, t.fused_layer_ms);
     table += line;
     if (std::isnan(t.composed_ms)) {
-      table += "       -\n";
+      table += "        -         -\n";
     } else {
-      std::snprintf(line, sizeof line, "%8.2f\n", t.composed_ms);
+      std::snprintf(line, sizeof line, "  %7.2f  %8.2f\n", t.fused_cell_ms, t.composed_ms);
       table += line;
     }
   }
   report.block(table + "(MSE: median over seeds. Parameters at equal width: the recurrent layer alone. ms/step: one "
-               "training step, T = " + std::to_string(c.timing_steps) + ", fused cells and composed ops.)");
-  report.say({"Fusion saves memory passes and graph nodes, not arithmetic: every sigmoid and tanh still costs an "
-             "exponential, and the matrix products (h W_hh^T at every step, x W_ih^T once for the whole sequence) cost "
-             "O(H^2) per sequence and step against O(H) for the gates. So the saving is largest for small H and shrinks "
-             "as H grows: at H = 32 a profile (perf) of the fused LSTM puts about half of the time in the matrix "
-             "products and a quarter in the cell with its exponentials. The same numbers come out either way, to the "
-             "last bits the order of summation allows (tested).",
-              "융합이 아끼는 것은 산술이 아니라 메모리 순회와 그래프 노드다: 모든 시그모이드와 tanh는 여전히 지수 함수 하나씩의 "
-             "비용이 들고, 행렬 곱(스텝마다 h W_hh^T, 시퀀스 전체에 한 번 x W_ih^T)은 시퀀스와 스텝마다 O(H^2)인 반면 "
-             "게이트는 O(H)다. 그래서 절약은 H가 작을 때 가장 크고 H가 커질수록 줄어든다: H = 32에서 융합 LSTM을 "
-             "프로파일링(perf)하면 시간의 절반쯤이 행렬 곱에, 4분의 1이 지수 함수를 포함한 셀에 든다. 어느 쪽으로 해도 "
-             "합산 순서가 허락하는 마지막 비트까지 같은 수가 나온다(테스트로 확인)."});
+               "training step, T = " + std::to_string(c.timing_steps) + ": the fused layer the modules run, then "
+               "the fused cell per step and the composed ops.)");
+  report.say({"Fusion saves memory passes, graph nodes and small products, not arithmetic: every sigmoid and tanh "
+             "still costs an exponential, and the matrix products (h W_hh^T at every step, x W_ih^T once for the whole "
+             "sequence) cost O(H^2) per sequence and step against O(H) for the gates. The fused cell removes ~20 "
+             "nodes a step. The fused layer removes the rest of the per-step bookkeeping: W_hh is packed for the "
+             "matrix kernel once per sequence instead of at every step, and the weight gradient dW_hh = sum_t dA_t^T "
+             "h_{t-1} becomes one large product instead of one small product per step. So the saving is largest for "
+             "small H and shrinks as H grows. The same numbers come out every way, to the last bits the order of "
+             "summation allows (tested).",
+              "융합이 아끼는 것은 산술이 아니라 메모리 순회, 그래프 노드, 작은 행렬 곱이다: 모든 시그모이드와 tanh는 여전히 "
+             "지수 함수 하나씩의 비용이 들고, 행렬 곱(스텝마다 h W_hh^T, 시퀀스 전체에 한 번 x W_ih^T)은 시퀀스와 스텝마다 "
+             "O(H^2)인 반면 게이트는 O(H)다. 융합 셀은 스텝당 노드 ~20개를 없앤다. 융합 층은 스텝마다 남은 부담까지 없앤다: "
+             "W_hh를 행렬 커널용으로 스텝마다가 아니라 시퀀스마다 한 번 포장(pack)하고, 가중치 기울기 dW_hh = sum_t "
+             "dA_t^T h_{t-1}을 스텝마다의 작은 곱 대신 큰 곱 하나로 계산한다. 그래서 절약은 H가 작을 때 가장 크고 H가 "
+             "커질수록 줄어든다. 어느 방식으로 해도 합산 순서가 허락하는 마지막 비트까지 같은 수가 나온다(테스트로 확인)."});
   report.say({"Which gated unit to use? Chung et al. (2014) and Jozefowicz et al. (2015) found no winner across tasks; "
              "this lesson finds none either. The GRU is smaller and faster at equal width; the LSTM's separate cell "
              "and output gate give it a memory the output does not have to reveal.",

@@ -23,16 +23,23 @@ Config config(bool quick, std::uint64_t seed);
 
 inline const std::vector<lesson11::Cell> cells = {lesson11::Cell::tanh, lesson11::Cell::gru, lesson11::Cell::lstm};
 
+// The three ways to run the same recurrence, in order of what they fuse:
+//   composed     each step built from basic ops as the equations read (nn::lstm_step_composed): ~20 nodes a step
+//   fused_cell   each step's elementwise part as one node (nn::lstm_step): a product and a cell node a step
+//   fused_layer  the whole recurrence as one node (autograd's fused_lstm_layer): what nn::LSTM and nn::GRU run
+enum class Form { composed, fused_cell, fused_layer };
+
 struct Timing {
   lesson11::Cell cell;
-  std::size_t parameters = 0;          // of the recurrent layer, at timing_hidden
-  double fused_ms = 0, composed_ms = 0;  // median milliseconds per training step; composed is NaN for the tanh
-                                         // RNN, which has one form
+  std::size_t parameters = 0;  // of the recurrent layer, at timing_hidden
+  // Median milliseconds per training step. The tanh RNN has one form (its step is a product and a tanh, run by
+  // nn::RNN), timed as its layer; its other two are NaN.
+  double composed_ms = 0, fused_cell_ms = 0, fused_layer_ms = 0;
 };
 
 // Median milliseconds for one training step (forward, backward, clipping, Adam) of an adding model of `hidden`
-// units on a batch of config.adding.batch sequences of timing_steps steps, on this thread.
-double milliseconds_per_step(lesson11::Cell cell, std::size_t hidden, bool fused, const Config& config);
+// units on a batch of config.adding.batch sequences of timing_steps steps, run in the given form.
+double milliseconds_per_step(lesson11::Cell cell, std::size_t hidden, Form form, const Config& config);
 
 struct Result {
   std::vector<std::vector<lesson11::TrainedAdding>> runs;  // [length][cell * seeds + seed], cells in `cells` order
