@@ -260,7 +260,7 @@ int run(const Options& options) {
   times.y_label = "milliseconds";
   plot::BarSeries composed{"composed ops", {}, plot::palette()[1]};
   plot::BarSeries fused_cell{"fused cell per step", {}, plot::palette()[0]};
-  plot::BarSeries fused_layer{"fused layer", {}, plot::palette()[2]};
+  plot::BarSeries fused_layer{"the nn module (fused layer)", {}, plot::palette()[2]};
   for (const Timing& t : r.timings) {
     const std::string name = lesson11::name_of(t.cell);
     times.categories.push_back(name);
