@@ -27,6 +27,8 @@
 //
 // forward() returns output [T, B, D*H], h_n [D*num_layers, B, H] and, for LSTM, c_n of the same shape. As for RNN,
 // with bidirectional = true, h_n's reverse entries are the reverse direction's state at t = 0, not output[T-1].
+// LSTM and GRU run each layer and direction as one fused node (fused_lstm_layer, fused_gru_layer in
+// autograd/ops.hpp), the cells below step by step; all give equal values and gradients (tested).
 #pragma once
 
 #include <optional>
@@ -89,7 +91,7 @@ class GRU : public RecurrentLayers {
 // lstm_step and gru_step run the fused cells of autograd/ops.hpp (one node for the elementwise part);
 // the *_composed versions build the same step from basic ops, exactly as the equations above read. They give
 // equal values and gradients (tested); the composed ones are the reference, the fused ones skip the memory passes
-// and graph nodes of ~20 small ops (lesson 13 times the two).
+// and graph nodes of ~20 small ops (lesson 13 times both, and the fused layer the modules run).
 RecurrentState lstm_step(const Var& x_projected, const RecurrentState& state, const Var& weight_hh, const Var& bias_hh);
 Var gru_step(const Var& x_projected, const Var& h, const Var& weight_hh, const Var& bias_hh);
 RecurrentState lstm_step_composed(const Var& x_projected, const RecurrentState& state, const Var& weight_hh,

@@ -76,8 +76,9 @@ struct RecurrentState {
 };
 
 // Parameters for every layer and direction, with G gate blocks stacked in each matrix ([G*H, in], [G*H, H],
-// [G*H], [G*H]), named and registered exactly as PyTorch does; and the loop over layers, directions and time.
-// The cell's step is the only thing RNN, LSTM and GRU do differently.
+// [G*H], [G*H]), named and registered exactly as PyTorch does; and the loop over layers and directions. How one
+// layer runs through time is the only thing RNN (step by step, basic ops), LSTM and GRU (a fused layer) do
+// differently.
 class RecurrentLayers : public Module {
  public:
   struct Weights {
