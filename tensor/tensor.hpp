@@ -7,9 +7,7 @@
 
 #include <initializer_list>
 #include <iosfwd>
-#include <memory>
 #include <span>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
