@@ -93,8 +93,9 @@ Var sigmoid(const Var& x) {
 
 Var relu(const Var& x) {
   return record("relu", relu(x.value()), {x}, [](Node& y) {
-    // d max(x, 0)/dx = 1 for x > 0, 0 for x < 0; at the kink x = 0 we use 0, as PyTorch does.
-    accumulate_grad(*y.inputs[0], zip(y.grad, y.inputs[0]->value, [](real g, real v) { return v > 0 ? g : real{0}; },
+    // d max(x, 0)/dx = 1 for x > 0, 0 for x < 0; at the kink x = 0 we use 0, as PyTorch does. A NaN input
+    // passes its gradient on (PyTorch zeroes only where y <= 0), so a NaN upstream stays visible.
+    accumulate_grad(*y.inputs[0], zip(y.grad, y.value, [](real g, real v) { return v <= 0 ? real{0} : g; },
                                       "relu backward"));
   });
 }

@@ -26,15 +26,12 @@ Var sum(const Var& x, long axis, bool keepdim) {
   });
 }
 
-Var mean(const Var& x) {
-  if (x.size() == 0) throw ShapeError("mean: the mean of an empty tensor " + to_string(x.shape()) + " is undefined");
-  return sum(x) * (1 / static_cast<real>(x.size()));
-}
+// The mean of nothing is NaN (reciprocal_count), as in PyTorch.
+Var mean(const Var& x) { return sum(x) * reciprocal_count(x.size()); }
 
 Var mean(const Var& x, long axis, bool keepdim) {
   const std::size_t n = x.shape()[normalize_axis(axis, x.dim(), "mean", x.shape())];
-  if (n == 0) throw ShapeError("mean: cannot average an empty axis of shape " + to_string(x.shape()));
-  return sum(x, axis, keepdim) * (1 / static_cast<real>(n));
+  return sum(x, axis, keepdim) * reciprocal_count(n);
 }
 
 Var max(const Var& x, long axis, bool keepdim) {

@@ -104,51 +104,60 @@ Tensor& grad_to_update(Node& input) {
 
 // ---- Var ----
 
+void Var::throw_empty() {
+  throw std::logic_error("Var: this Var is empty (default-constructed, never assigned a value); give it one first, "
+                         "e.g. Var(Tensor::zeros({2, 3}))");
+}
+
 Var::Var(Tensor value, bool requires_grad) : node_(std::make_shared<Node>()) {
   node_->value = std::move(value);
   node_->requires_grad = requires_grad;
 }
 
 const Tensor& Var::grad() const {
-  if (!node_->has_grad) {
-    if (!node_->is_leaf() && !node_->retains_grad) {
-      throw std::logic_error("grad: '" + node_->label() +
+  Node& node = checked();
+  if (!node.has_grad) {
+    if (!node.is_leaf() && !node.retains_grad) {
+      throw std::logic_error("grad: '" + node.label() +
                              "' is an intermediate result; its gradient is not kept after backward. Call "
                              "retain_grad() on it before backward() to keep it");
     }
-    node_->grad = Tensor::zeros(node_->value.shape());
-    node_->has_grad = true;
+    node.grad = Tensor::zeros(node.value.shape());
+    node.has_grad = true;
   }
-  return node_->grad;
+  return node.grad;
 }
 
 void Var::set_grad(Tensor g) {
-  if (g.shape() != node_->value.shape()) {
+  Node& node = checked();
+  if (g.shape() != node.value.shape()) {
     throw ShapeError("set_grad: gradient shape " + to_string(g.shape()) + " differs from value shape " +
-                     to_string(node_->value.shape()));
+                     to_string(node.value.shape()));
   }
-  node_->grad = std::move(g);
-  node_->has_grad = true;
+  node.grad = std::move(g);
+  node.has_grad = true;
 }
 
 void Var::zero_grad() {
-  node_->grad = Tensor();
-  node_->has_grad = false;
+  Node& node = checked();
+  node.grad = Tensor();
+  node.has_grad = false;
 }
 
 void Var::set_requires_grad(bool on) {
+  Node& node = checked();
   if (!is_leaf()) {
-    throw std::logic_error("set_requires_grad: '" + node_->label() + "' is not a leaf; use detach() to make one");
+    throw std::logic_error("set_requires_grad: '" + node.label() + "' is not a leaf; use detach() to make one");
   }
-  node_->requires_grad = on;
+  node.requires_grad = on;
 }
 
-void Var::retain_grad() { node_->retains_grad = true; }
+void Var::retain_grad() { checked().retains_grad = true; }
 
-Var Var::detach() const { return Var(node_->value, false); }
+Var Var::detach() const { return Var(checked().value, false); }
 
 Var& Var::set_name(std::string name) {
-  node_->name = std::move(name);
+  checked().name = std::move(name);
   return *this;
 }
 

@@ -70,39 +70,41 @@ Tensor& grad_to_update(Node& input);
 // A cheap handle (a shared pointer) to a node of the graph. Copies share the node.
 class Var {
  public:
+  // An empty handle, to be assigned later. Using it before then (a.shape(), a + a) throws std::logic_error;
+  // `if (var)` tells whether it holds a node.
   Var() = default;
   // A leaf holding `value`. With requires_grad, backward() will fill its grad.
   explicit Var(Tensor value, bool requires_grad = false);
 
-  const Tensor& value() const { return node_->value; }
+  const Tensor& value() const { return checked().value; }
   // For code that updates values outside the graph (optimizers, initializers); not recorded.
-  Tensor& mutable_value() { return node_->value; }
-  const Shape& shape() const { return node_->value.shape(); }
-  std::size_t dim() const { return node_->value.dim(); }
-  std::size_t size() const { return node_->value.size(); }
-  real item() const { return node_->value.item(); }
+  Tensor& mutable_value() { return checked().value; }
+  const Shape& shape() const { return checked().value.shape(); }
+  std::size_t dim() const { return checked().value.dim(); }
+  std::size_t size() const { return checked().value.size(); }
+  real item() const { return checked().value.item(); }
 
   // dL/d value: zeros until backward reaches this Var. Throws std::logic_error for an intermediate Var whose
   // gradient was not kept (call retain_grad() before backward to keep it).
   const Tensor& grad() const;
-  bool has_grad() const { return node_->has_grad; }
+  bool has_grad() const { return checked().has_grad; }
   // Replaces the gradient (optimizer tests, gradient clipping); the shape must match the value's.
   void set_grad(Tensor g);
   // Forgets the gradient (grad() then reads zeros again).
   void zero_grad();
 
-  bool requires_grad() const { return node_->requires_grad; }
+  bool requires_grad() const { return checked().requires_grad; }
   // Only for leaves: turns gradient tracking on or off.
   void set_requires_grad(bool on);
-  bool is_leaf() const { return node_->is_leaf(); }
+  bool is_leaf() const { return checked().is_leaf(); }
   // Keep this intermediate Var's gradient after backward (lesson 08 does it for every hidden state h_t).
   void retain_grad();
 
   // The same value as a new leaf outside the graph: gradients stop here (truncated BPTT uses it).
   Var detach() const;
 
-  const char* op() const { return node_->op; }
-  const std::string& name() const { return node_->name; }
+  const char* op() const { return checked().op; }
+  const std::string& name() const { return checked().name; }
   Var& set_name(std::string name);
 
   Node* node() const { return node_.get(); }
@@ -112,6 +114,12 @@ class Var {
   explicit Var(std::shared_ptr<Node> node) : node_(std::move(node)) {}
 
  private:
+  // The node, or std::logic_error for an empty (default-constructed) Var.
+  Node& checked() const {
+    if (!node_) throw_empty();
+    return *node_;
+  }
+  [[noreturn]] static void throw_empty();
   std::shared_ptr<Node> node_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "tensor/elementwise.hpp"
@@ -25,7 +26,9 @@ Tensor log(const Tensor& x) { return map(x, [](real v) { return std::log(v); });
 Tensor sqrt(const Tensor& x) { return map(x, [](real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](real v) { return std::abs(v); }); }
 Tensor tanh(const Tensor& x) { return map(x, [](real v) { return math::tanh(v); }); }
-Tensor relu(const Tensor& x) { return map(x, [](real v) { return v > 0 ? v : real{0}; }); }
+// max(x, 0), with NaN passed through (as PyTorch does) so anomaly mode still sees it: "v > 0 ? v : 0" would
+// turn a NaN into 0 and hide it.
+Tensor relu(const Tensor& x) { return map(x, [](real v) { return v > 0 || v != v ? v : real{0}; }); }
 Tensor pow(const Tensor& x, real exponent) { return map(x, [exponent](real v) { return std::pow(v, exponent); }); }
 
 Tensor sigmoid(const Tensor& x) { return map(x, [](real v) { return math::sigmoid(v); }); }
@@ -91,10 +94,12 @@ Tensor sum(const Tensor& x) {
   return Tensor::scalar(total);
 }
 
-Tensor mean(const Tensor& x) {
-  if (x.empty()) throw ShapeError("mean: the mean of an empty tensor " + to_string(x.shape()) + " is undefined");
-  return Tensor::scalar(sum(x).item() / static_cast<real>(x.size()));
+// 1/n, or NaN for n = 0: the mean of nothing is NaN, as in PyTorch and NumPy (while the sum of nothing is 0).
+real reciprocal_count(std::size_t n) {
+  return n == 0 ? std::numeric_limits<real>::quiet_NaN() : 1 / static_cast<real>(n);
 }
+
+Tensor mean(const Tensor& x) { return Tensor::scalar(sum(x).item() * reciprocal_count(x.size())); }
 
 Tensor sum(const Tensor& x, long axis, bool keepdim) {
   const AxisView v = view_around(x.shape(), axis, "sum");
@@ -114,9 +119,8 @@ Tensor sum(const Tensor& x, long axis, bool keepdim) {
 
 Tensor mean(const Tensor& x, long axis, bool keepdim) {
   const AxisView v = view_around(x.shape(), axis, "mean");
-  if (v.n == 0) throw ShapeError("mean: cannot average an empty axis of shape " + to_string(x.shape()));
   Tensor out = sum(x, axis, keepdim);
-  out *= 1 / static_cast<real>(v.n);
+  out *= reciprocal_count(v.n);
   return out;
 }
 

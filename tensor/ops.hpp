@@ -32,10 +32,12 @@ Tensor pow(const Tensor& x, real exponent);
 // ---- reductions ----
 // Over all elements, to a 0-d tensor.
 Tensor sum(const Tensor& x);
-Tensor mean(const Tensor& x);
+Tensor mean(const Tensor& x);  // NaN for an empty tensor, as in PyTorch (its sum is 0)
 // Over one axis (negative counts from the end); keepdim keeps it with size 1.
 Tensor sum(const Tensor& x, long axis, bool keepdim = false);
 Tensor mean(const Tensor& x, long axis, bool keepdim = false);
+// 1 / n, and NaN for n = 0 (the mean of nothing).
+real reciprocal_count(std::size_t n);
 Tensor max(const Tensor& x, long axis, bool keepdim = false);
 // Index of the largest value along the axis (the first one on ties), as a tensor of whole numbers.
 Tensor argmax(const Tensor& x, long axis, bool keepdim = false);

@@ -14,8 +14,15 @@ std::string to_string(const Shape& shape) {
 }
 
 std::size_t numel(const Shape& shape) {
+  if (std::find(shape.begin(), shape.end(), std::size_t{0}) != shape.end()) return 0;
   std::size_t n = 1;
-  for (std::size_t d : shape) n *= d;
+  for (std::size_t d : shape) {
+    if (d > max_elements / n) {
+      throw ShapeError("shape " + to_string(shape) + " has more elements than a tensor can hold (at most " +
+                       std::to_string(max_elements) + ")");
+    }
+    n *= d;
+  }
   return n;
 }
 

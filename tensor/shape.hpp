@@ -24,7 +24,13 @@ class ShapeError : public std::invalid_argument {
 // "[2, 3]"; a 0-d (scalar) shape prints as "[]".
 std::string to_string(const Shape& shape);
 
-// Number of elements: the product of the dimensions (1 for a scalar shape []).
+// The most elements a tensor may hold: 2^60 - 1, so that its bytes (8 each) fit in a signed size, which is what
+// allocators and pointer differences can address.
+inline constexpr std::size_t max_elements = (std::size_t{1} << 60) - 1;
+
+// Number of elements: the product of the dimensions (1 for a scalar shape []; 0 when any dimension is 0).
+// Throws ShapeError naming the shape when the product passes max_elements: every tensor's size is computed here,
+// so no size can wrap around to a small number (a [2^32, 2^32, 2] shape would otherwise claim 0 elements).
 std::size_t numel(const Shape& shape);
 
 // Row-major strides in elements: the last axis has stride 1.

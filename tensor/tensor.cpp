@@ -167,7 +167,6 @@ Shape resolve_shape(const std::vector<long>& shape, std::size_t count, const Sha
     return s + "]";
   };
   Shape out(shape.size());
-  std::size_t known = 1;
   long free_axis = -1;
   for (std::size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1 && free_axis < 0) {
@@ -177,8 +176,15 @@ Shape resolve_shape(const std::vector<long>& shape, std::size_t count, const Sha
                        " (only one -1 is allowed, and no other negative size)");
     } else {
       out[i] = static_cast<std::size_t>(shape[i]);
-      known *= out[i];
     }
+  }
+  // numel checks the product for overflow; the free axis counts as 1 until it is resolved.
+  if (free_axis >= 0) out[static_cast<std::size_t>(free_axis)] = 1;
+  std::size_t known = 0;
+  try {
+    known = numel(out);
+  } catch (const ShapeError& e) {
+    throw ShapeError(std::string(op) + ": cannot reshape " + to_string(from) + " to " + describe() + ": " + e.what());
   }
   if (free_axis >= 0) {
     if (known == 0 || count % known != 0) {

@@ -304,4 +304,43 @@ TEST_CASE("to_dot draws the graph") {
   CHECK(edges == 5);  // a->mul, b->mul, mul->add, a->add, add->tanh
 }
 
+TEST_CASE("an empty (default-constructed) Var refuses every use with a message and never crashes") {
+  const Var empty;
+  CHECK(!empty);
+  const std::string expected = "Var: this Var is empty";
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)empty.shape(); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)empty.value(); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)empty.item(); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)empty.grad(); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)empty.requires_grad(); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)(empty + empty); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)tanh(empty); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)matmul(empty, Var(Tensor::ones({2, 2}))); }), expected);
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { backward(empty); }), "empty Var");
+  Var assigned;
+  assigned = Var(Tensor::ones({2}), true);
+  CHECK(assigned.shape() == Shape{2});
+}
+
+TEST_CASE("relu keeps a NaN visible: forward and backward and anomaly mode") {
+  const Var x(Tensor::from({3}, {std::nan(""), -1, 2}), true);
+  const Var y = relu(x);
+  CHECK(std::isnan(y.value()[0]));
+  backward(sum(y * Var(Tensor::from({3}, {1, 1, 1}))));
+  CHECK(std::isnan(x.grad()[0]) == false);  // d relu/dx at NaN: the gradient passes (PyTorch: zero only where y <= 0)
+  CHECK(x.grad()[0] == 1);
+  CHECK(x.grad()[1] == 0);
+  DetectAnomalyGuard anomaly;
+  CHECK_CONTAINS(message_of<AnomalyError>([&] { (void)relu(Var(Tensor::from({1}, {std::nan("")}), true)); }), "relu");
+}
+
+TEST_CASE("the mean of an empty tensor is NaN and its gradient is empty") {
+  const Var x(Tensor::zeros({0, 4}), true);
+  const Var m = mean(x);
+  CHECK(std::isnan(m.item()));
+  backward(m);
+  CHECK(x.grad().shape() == Shape{0, 4});
+  CHECK(mean(Var(Tensor::zeros({2, 0})), 1).value().shape() == Shape{2});
+}
+
 }  // TEST_SUITE

@@ -4,6 +4,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "check.hpp"
+#include "nn/gated.hpp"
 #include "nn/recurrent.hpp"
 #include "tensor/matmul.hpp"
 
@@ -217,6 +218,35 @@ TEST_CASE("recurrent modules reject bad sizes and shapes") {
   Jordan jordan(2, 3, 2, 0.5, rng);
   CHECK_CONTAINS(message_of<ShapeError>([&] { (void)jordan.forward(Var(Tensor::zeros({4, 1, 2})), Var(Tensor::zeros({4, 1, 3}))); }),
                  "[4, 1, 3]");
+}
+
+TEST_CASE("empty sequences as PyTorch treats them: length 0 refused with a message and a batch of 0 runs") {
+  // PyTorch refuses seq_len = 0 ("Expected sequence length to be larger than 0 in RNN") and runs a batch of 0.
+  Rng rng(3);
+  RecurrentOptions two_way;
+  two_way.num_layers = 2;
+  two_way.bidirectional = true;
+  const RNN rnn(3, 4, rng, two_way);
+  const LSTM lstm(3, 4, rng, two_way);
+  const GRU gru(3, 4, rng, two_way);
+  const Var no_steps(Tensor::zeros({0, 2, 3}));
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)rnn(no_steps); }), "[0, 2, 3] should be [T, B, 3] with T >= 1");
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)lstm(no_steps); }), "T >= 1");
+  CHECK_CONTAINS(message_of<ShapeError>([&] { (void)gru(no_steps); }), "T >= 1");
+
+  const Var no_batch(Tensor::zeros({5, 0, 3}), true);
+  const RNNResult r = rnn(no_batch);
+  CHECK(r.output.shape() == Shape{5, 0, 8});
+  CHECK(r.h_n.shape() == Shape{4, 0, 4});
+  const LSTMResult l = lstm(no_batch);
+  CHECK(l.output.shape() == Shape{5, 0, 8});
+  CHECK(l.c_n.shape() == Shape{4, 0, 4});
+  const RNNResult g = gru(no_batch);
+  CHECK(g.output.shape() == Shape{5, 0, 8});
+  // The gradient of a sum over nothing: zeros for every weight, an empty one for the input.
+  backward(sum(r.output) + sum(l.output) + sum(g.output));
+  CHECK(no_batch.grad().shape() == Shape{5, 0, 3});
+  for (const auto& [name, p] : lstm.named_parameters()) CHECK_MESSAGE(sum(p.grad()).item() == 0, name);
 }
 
 }  // TEST_SUITE

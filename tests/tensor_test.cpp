@@ -273,4 +273,41 @@ TEST_CASE("printing shows values and shape") {
   CHECK_CONTAINS(big.str(), "shape=[2000]");
 }
 
+TEST_CASE("element counts that would overflow are refused and never wrap around") {
+  // 2^32 * 2^32 * 2 wraps to 0 in 64 bits: without the check the tensor held nothing and at() wrote past it.
+  CHECK_CONTAINS(message_of<ShapeError>([] { Tensor t({std::size_t{1} << 32, std::size_t{1} << 32, 2}); }),
+                 "shape [4294967296, 4294967296, 2] has more elements than a tensor can hold");
+  CHECK_CONTAINS(message_of<ShapeError>([] { (void)Tensor::zeros({std::size_t{1} << 40, std::size_t{1} << 40}); }),
+                 "more elements than a tensor can hold");
+  CHECK_THROWS_AS((void)Tensor::for_overwrite({std::size_t{1} << 61}), ShapeError);
+  CHECK_THROWS_AS((void)Tensor::full({std::size_t{1} << 31, std::size_t{1} << 31, 4}, 1.0), ShapeError);
+  // A zero anywhere makes the count 0, however large the other dimensions.
+  CHECK(numel({std::size_t{1} << 40, std::size_t{1} << 40, 0}) == 0);
+  CHECK(numel({max_elements}) == max_elements);
+  // A reshape target whose known dimensions overflow names the op and both shapes.
+  CHECK_CONTAINS(message_of<ShapeError>([] { (void)Tensor::zeros({4}).reshape({1L << 40, 1L << 40, -1}); }),
+                 "reshape: cannot reshape [4] to [1099511627776, 1099511627776, -1]");
+  CHECK(Tensor::zeros({0}).reshape({1L << 40, 1L << 40, 0}).shape() == Shape{std::size_t{1} << 40, std::size_t{1} << 40, 0});
+}
+
+TEST_CASE("empty tensors: the sum of nothing is 0 and its mean NaN as in PyTorch") {
+  const Tensor empty = Tensor::zeros({0, 3});
+  CHECK(sum(empty).item() == 0);
+  CHECK(std::isnan(mean(empty).item()));
+  CHECK(sum(empty, 0) == Tensor::zeros({3}));
+  const Tensor means = mean(empty, 0);
+  REQUIRE(means.shape() == Shape{3});
+  for (real v : means.values()) CHECK(std::isnan(v));
+  CHECK(mean(empty, 1).shape() == Shape{0});
+  CHECK_THROWS_AS((void)max_value(empty), ShapeError);
+}
+
+TEST_CASE("relu passes NaN through as PyTorch does and maps -0 to 0") {
+  const Tensor y = relu(Tensor::from({4}, {std::nan(""), -1, -0.0, 2}));
+  CHECK(std::isnan(y[0]));
+  CHECK(y[1] == 0);
+  CHECK(!std::signbit(y[2]));
+  CHECK(y[3] == 2);
+}
+
 }  // TEST_SUITE

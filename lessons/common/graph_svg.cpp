@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 #include <vector>
 
 #include "lessons/common/plot.hpp"
@@ -27,6 +28,7 @@ std::string numbers(const Tensor& t) {
 }  // namespace
 
 std::string graph_svg(const Var& root, const std::string& title) {
+  if (!root) throw std::invalid_argument("graph_svg: the Var is empty (default-constructed)");
   // Collect the nodes (inputs before users: a depth-first post-order).
   std::vector<const Node*> order;
   std::map<const Node*, int> depth;
