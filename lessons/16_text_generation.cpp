@@ -24,6 +24,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -43,27 +44,10 @@ const LessonInfo info = {
     {"An LSTM with 64 units learns the software licenses on this machine to about 1.9 nats per character in 2,000 "
      "steps, a nat below what letter frequencies alone give, and writes their words.",
      "유닛 64개의 LSTM이 이 컴퓨터에 있는 소프트웨어 라이선스 문서들을 2,000 스텝 동안 배워 글자당 약 1.9 nat에 이른다. "
-     "글자 빈도만으로 얻는 값보다 1 nat 낮고, 그 문서들의 단어를 쓴다."}};
+     "글자 빈도만으로 얻는 값보다 1 nat 낮고, 그 문서들의 단어를 쓴다."},
+    "a UTF-8 text of at least 8160 bytes"};
 
 // ---- the text ----
-
-const std::string& bundled_text() {
-  static const std::string text =
-      "A recurrent network reads a sequence one element at a time and keeps a state, a vector that it updates at "
-      "every step from the new input and the old state. The state is the network's memory: whatever the network "
-      "will need later must be written into it now. A network that reads text one character at a time and "
-      "predicts the next character must learn the spelling of words, the spaces between them, the punctuation "
-      "that ends a sentence, and the capital letter that begins the next one. It learns them in that order: first "
-      "how often each character occurs, then which characters follow which, then whole words, then the shape of a "
-      "sentence. The gradient of the loss tells each weight how to change, and backpropagation through time sends "
-      "it back along the steps the network took. Sent back too far, the gradient of a simple network vanishes, "
-      "and the network forgets; the gates of the long short-term memory let the error travel along the cell state "
-      "and the network remember. Read the text again and again, and the network that began by writing random "
-      "letters writes words, and then sentences that almost make sense. Change the text and it writes like that "
-      "text instead: a program, a poem, a license, a recipe. Nothing in the network knows what a word is; it has "
-      "only the characters, the loss, and the gradient.\n";
-  return text;
-}
 
 namespace {
 
@@ -77,15 +61,19 @@ std::string read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-Corpus load_corpus(const std::string& path) {
-  if (!path.empty()) {
-    std::string text = read_file(path);
-    if (text.size() < 1000) {
-      throw std::runtime_error("lesson 16: " + path + " has " + std::to_string(text.size()) +
-                               " characters; it needs at least 1000 to hold some out for validation");
-    }
-    return {std::move(text), path};
+std::size_t minimum_corpus_bytes(const Config& c) { return 10 * c.batch * (c.window + 1); }
+
+Corpus parse_corpus(std::string text, const std::string& name, const Config& c) {
+  check_text(text, name);
+  if (text.size() < minimum_corpus_bytes(c)) {
+    throw InputError(name + ": has " + std::to_string(text.size()) + " bytes of text; it needs at least " +
+                     std::to_string(minimum_corpus_bytes(c)) + " (the last 10% is held out for validation)");
   }
+  return {std::move(text), name};
+}
+
+Corpus load_corpus(const std::string& path, const Config& c) {
+  if (!path.empty()) return parse_corpus(read_input_file(path), path, c);
   const std::filesystem::path licenses = "/usr/share/common-licenses";
   std::vector<std::filesystem::path> files;
   std::error_code error;
@@ -95,7 +83,10 @@ Corpus load_corpus(const std::string& path) {
   std::sort(files.begin(), files.end());
   std::string text;
   for (const auto& file : files) text += read_file(file);
-  if (text.empty()) return {bundled_text(), "the lesson's bundled text (no /usr/share/common-licenses here)"};
+  if (text.size() < minimum_corpus_bytes(c)) {
+    throw InputError(licenses.string() + ": not here, or too short to learn from; it comes with Debian's package "
+                     "base-files (apt-get install base-files), or train on your own text with --data FILE");
+  }
   return {std::move(text), licenses.string() + " (" + std::to_string(files.size()) + " files)"};
 }
 
@@ -385,7 +376,7 @@ int generate(const Options& options) {
   const std::filesystem::path folder = options.out;
   const std::filesystem::path weights = folder / "model.npz", characters = folder / "vocabulary.txt";
   if (!std::filesystem::exists(weights) || !std::filesystem::exists(characters)) {
-    throw std::runtime_error("lesson 16: no saved model in " + folder.string() +
+    throw InputError("no saved model in " + folder.string() +
                              ": run the lesson once without --generate (and with the same --out) first");
   }
   const Vocabulary vocabulary(read_file(characters));
@@ -401,9 +392,9 @@ int generate(const Options& options) {
 
 int run(const Options& options) {
   if (options.generate) return generate(options);
-  Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  const Corpus corpus = load_corpus(options.data);
+  const Corpus corpus = load_corpus(options.data, c);
+  Report report(info, options);
   report.say({"The text: " + corpus.source + ". Its last 10% is held out to measure how well the model predicts text it "
              "has not seen. The model: each character is looked up in an embedding of " + std::to_string(c.embedding) +
              " numbers, read by an LSTM with " + std::to_string(c.hidden) + " units (forget bias 1), and a linear "

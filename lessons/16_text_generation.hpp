@@ -20,12 +20,7 @@ struct Corpus {
   std::string text;
   std::string source;  // where it came from, for the narration
 };
-// `path` if given (throws std::runtime_error naming the file if it cannot be read or is empty); otherwise the
-// regular files under /usr/share/common-licenses in name order (every Debian machine has them), and if there are
-// none, a short text bundled with the lesson.
-Corpus load_corpus(const std::string& path);
-// The bundled text: what the lesson reads on a machine without /usr/share/common-licenses.
-const std::string& bundled_text();
+
 
 // The characters of a text, sorted; each character's index.
 class Vocabulary {
@@ -88,6 +83,15 @@ struct Config {
   std::uint64_t seed = 0;
 };
 Config config(bool quick, std::uint64_t seed);
+
+// A learner's text (--data): any UTF-8 text of at least minimum_corpus_bytes: its last 10% must give each of the
+// `batch` streams one window to validate on. parse_corpus checks the text of the file named `name` and throws
+// InputError naming it.
+std::size_t minimum_corpus_bytes(const Config& c);
+Corpus parse_corpus(std::string text, const std::string& name, const Config& c);
+// The file at `path` if given (parse_corpus); otherwise the regular files under /usr/share/common-licenses in name
+// order (every Debian machine has them: package base-files); InputError naming the package where they are missing.
+Corpus load_corpus(const std::string& path, const Config& c);
 
 struct Curve {
   std::vector<double> step, training_loss, validation_loss;

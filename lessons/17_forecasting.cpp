@@ -16,13 +16,14 @@
 #include "lessons/17_forecasting.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <fstream>
 #include <numbers>
 #include <stdexcept>
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -43,7 +44,8 @@ const LessonInfo info = {
     {"On an hourly weather record with a hidden rain state, a GRU forecasts the next 24 hours with a lower error than "
      "persistence, the seasonal naive forecast and a least-squares linear autoregression on 72 lags.",
      "숨은 비 상태가 있는 시간별 날씨 기록에서, GRU는 다음 24시간을 지속 예측, 계절 단순 예측, 72시차 최소 제곱 선형 "
-     "자기회귀보다 낮은 오차로 예측한다."}};
+     "자기회귀보다 낮은 오차로 예측한다."},
+    "a series, one number a line"};
 
 // ---- the data ----
 
@@ -64,30 +66,6 @@ Weather weather_series(std::size_t hours, Rng& rng) {
     w.rain[t] = raining ? 1 : 0;
   }
   return w;
-}
-
-std::vector<double> read_series(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("lesson 17: cannot read " + path);
-  std::vector<double> out;
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    std::size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(line.substr(first), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || line.find_first_not_of(" \t\r", first + used) != std::string::npos || !std::isfinite(value)) {
-      throw std::runtime_error("lesson 17: " + path + " line " + std::to_string(number) + ": expected one number, got '" +
-                               line + "'");
-    }
-    out.push_back(value);
-  }
-  return out;
 }
 
 Windows make_windows(const std::vector<double>& series, std::size_t history, std::size_t horizon, std::size_t stride) {
@@ -208,6 +186,57 @@ Config config(bool quick, std::uint64_t seed) {
   return c;
 }
 
+// ---- a learner's own series ----
+
+std::size_t minimum_series_length(const Config& c) {
+  // The experiment's split: the first 80% must hold one training window, the rest one test forecast.
+  std::size_t n = c.history + c.horizon;
+  while (n * 4 / 5 < c.history + c.horizon || n - n * 4 / 5 < c.horizon) ++n;
+  return n;
+}
+
+std::vector<double> parse_series(std::string_view text, const std::string& name, const Config& c) {
+  std::vector<double> series;
+  const std::vector<std::string_view> lines = text_lines(text, name, 200);
+  for (std::size_t number = 1; number <= lines.size(); ++number) {
+    const std::vector<std::string_view> fields = split_words(lines[number - 1]);
+    if (fields.empty() || fields.front().front() == '#') continue;
+    std::string_view field = fields.front();
+    if (fields.size() > 1) {
+      refuse_line(name, number, "expected one number, got " + std::to_string(fields.size()) + " fields " +
+                                    quoted(lines[number - 1]));
+    }
+    if (field.size() > 1 && field.front() == '+') field.remove_prefix(1);
+    double value = 0;
+    const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+    const bool whole = end == field.data() + field.size();
+    if (!whole || (error != std::errc() && error != std::errc::result_out_of_range)) {
+      refuse_line(name, number, "expected a number, got " + quoted(fields.front()));
+    }
+    if (error == std::errc::result_out_of_range || !(std::abs(value) <= 1e15)) {
+      refuse_line(name, number, "the value " + quoted(fields.front()) + " is out of range (at most 1e15 in size)");
+    }
+    if (series.size() == max_series_values) {
+      throw InputError(name + ": has more than " + std::to_string(max_series_values) + " values; the lesson reads at most that many");
+    }
+    series.push_back(value);
+  }
+  const std::size_t needed = minimum_series_length(c);
+  if (series.size() < needed) {
+    throw InputError(name + ": has " + std::to_string(series.size()) + " values; a forecast from " +
+                     std::to_string(c.history) + " values of the next " + std::to_string(c.horizon) +
+                     ", trained on 80% and tested on 20%, needs at least " + std::to_string(needed));
+  }
+  if (std::all_of(series.begin(), series.end(), [&](double v) { return v == series.front(); })) {
+    throw InputError(name + ": all " + std::to_string(series.size()) + " values are equal; there is nothing to forecast");
+  }
+  return series;
+}
+
+std::vector<double> read_series(const std::string& path, const Config& c) {
+  return parse_series(read_input_file(path), path, c);
+}
+
 namespace {
 
 // Columns `pick` of a [T, N, 1] tensor and rows `pick` of an [N, H] one: a minibatch.
@@ -240,6 +269,11 @@ Result experiment(const Config& c, const std::vector<double>& raw, const std::ve
   Result r;
   r.rain = rain;
   // The first 80% trains; the rest tests. Normalized with the training part's mean and spread.
+  if (raw.size() < minimum_series_length(c) || (!rain.empty() && rain.size() != raw.size())) {
+    throw std::invalid_argument("lesson 17: experiment: a series of " + std::to_string(raw.size()) + " values (and " +
+                                std::to_string(rain.size()) + " rain marks) is too short or mismatched; it needs at least " +
+                                std::to_string(minimum_series_length(c)));
+  }
   const std::size_t split = raw.size() * 4 / 5;
   double mean = 0, sq = 0;
   for (std::size_t t = 0; t < split; ++t) mean += raw[t] / static_cast<double>(split);
@@ -305,10 +339,10 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  std::vector<double> series;
+  std::vector<double> series = options.data.empty() ? std::vector<double>() : read_series(options.data, c);
   std::vector<int> rain;
+  Report report(info, options);
   if (options.data.empty()) {
     Rng rng(c.seed + 17);
     const Weather w = weather_series(c.hours, rng);
@@ -323,7 +357,6 @@ int run(const Options& options) {
                "누그러지는 +-6도의 일간 주기, 비가 오는 동안의 3도 하강, 그리고 잡음이 있다. 모델은 기온만 보고 비는 "
                "결코 보지 못한다."});
   } else {
-    series = read_series(options.data);
     report.say({"The data: " + options.data + ", " + std::to_string(series.size()) + " values.",
                 "데이터: " + options.data + ", 값 " + std::to_string(series.size()) + "개."});
   }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lessons/common/options.hpp"
@@ -20,9 +21,6 @@ struct Weather {
 };
 Weather weather_series(std::size_t hours, Rng& rng);
 
-// Reads a series from a text file: one number per line (blank lines and lines starting with # skipped). Throws
-// std::runtime_error naming the file and the line on anything else.
-std::vector<double> read_series(const std::string& path);
 
 // The forecasting set: every window of `history` values and the `horizon` values after it.
 struct Windows {
@@ -62,6 +60,15 @@ struct Config {
   std::uint64_t seed = 0;
 };
 Config config(bool quick, std::uint64_t seed);
+
+// A learner's series (--data FILE): one number per line; blank lines and lines starting with # are skipped.
+// parse_series reads the text of the file named `name`; read_series opens it. Refused with an InputError naming
+// the file and the line: anything but one number on a line, a value that is not finite or beyond +-1e15, fewer
+// values than minimum_series_length or more than max_series_values, and a series whose values are all equal.
+inline constexpr std::size_t max_series_values = 1'000'000;
+std::size_t minimum_series_length(const Config& c);
+std::vector<double> parse_series(std::string_view text, const std::string& name, const Config& c);
+std::vector<double> read_series(const std::string& path, const Config& c);
 
 struct Model {
   std::string name;

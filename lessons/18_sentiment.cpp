@@ -13,11 +13,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <set>
 #include <stdexcept>
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -37,7 +38,8 @@ const LessonInfo info = {
     {"On reviews with negation (\"not good\") and contrast (\"good, but the ending was dull\"), a GRU reading the "
      "words in order beats a bag-of-words classifier by far more than 0.15 in accuracy.",
      "부정(\"not good\")과 대조(\"good, but the ending was dull\")가 있는 리뷰에서, 단어를 순서대로 읽는 GRU가 단어 가방 "
-     "분류기를 정확도 0.15보다 훨씬 큰 차이로 이긴다."}};
+     "분류기를 정확도 0.15보다 훨씬 큰 차이로 이긴다."},
+    "labeled reviews, one a line: 0 or 1, then the text"};
 
 // ---- the reviews ----
 
@@ -77,17 +79,17 @@ const WordIndex& review_words() {
 
 std::size_t word_index(const std::string& word) { return review_words()(word); }
 
-std::vector<Review> read_reviews(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("lesson 18: cannot read " + path);
+std::vector<Review> parse_reviews(std::string_view text, const std::string& name) {
   std::vector<Review> reviews;
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
+  const std::vector<std::string_view> lines = text_lines(text, name, 10'000);
+  std::set<std::string> distinct;
+  for (std::size_t number = 1; number <= lines.size(); ++number) {
     std::vector<std::string> words;
     std::string word;
-    for (char ch : line + " ") {
-      if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '\'') {
-        word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char ch : std::string(lines[number - 1]) + " ") {
+      const auto byte = static_cast<unsigned char>(ch);
+      if (std::isalnum(byte) || ch == '\'' || byte >= 0x80) {  // bytes >= 0x80: letters of other scripts (UTF-8)
+        word += static_cast<char>(std::tolower(byte));
       } else if (!word.empty()) {
         words.push_back(word);
         word.clear();
@@ -102,19 +104,32 @@ std::vector<Review> read_reviews(const std::string& path) {
     } else if (label == "0" || label == "negative") {
       r.label = 0;
     } else {
-      throw std::runtime_error("lesson 18: " + path + " line " + std::to_string(number) +
-                               ": a review starts with its label (0, 1, negative or positive), got '" + label + "'");
+      refuse_line(name, number, "a review starts with its label (0, 1, negative or positive), got " + quoted(label));
     }
-    if (words.empty()) throw std::runtime_error("lesson 18: " + path + " line " + std::to_string(number) + ": no text");
+    if (words.empty()) refuse_line(name, number, "a label and no text");
+    if (words.size() > max_review_words) {
+      refuse_line(name, number, "has " + std::to_string(words.size()) + " words; reviews of at most " +
+                                    std::to_string(max_review_words) + " are read");
+    }
+    distinct.insert(words.begin(), words.end());
+    if (distinct.size() > max_review_vocabulary) {
+      refuse_line(name, number, "brings the distinct words past " + std::to_string(max_review_vocabulary) +
+                                    ", more than the lesson's models are sized for");
+    }
+    if (reviews.size() == max_reviews) {
+      throw InputError(name + ": has more than " + std::to_string(max_reviews) + " reviews; the lesson reads at most that many");
+    }
     r.words = std::move(words);
     reviews.push_back(std::move(r));
   }
   if (reviews.size() < 20) {
-    throw std::runtime_error("lesson 18: " + path + " has " + std::to_string(reviews.size()) +
-                             " reviews; it needs at least 20 to train on some and test on others");
+    throw InputError(name + ": has " + std::to_string(reviews.size()) +
+                     " reviews; it needs at least 20 to train on some and test on others");
   }
   return reviews;
 }
+
+std::vector<Review> read_reviews(const std::string& path) { return parse_reviews(read_input_file(path), path); }
 
 WordIndex words_of(const std::vector<Review>& reviews) {
   std::vector<std::string> all;
@@ -323,12 +338,11 @@ std::string sentence(const Review& review) {
 }  // namespace
 
 int run(const Options& options) {
-  Report report(info, options);
   const Config c = config(options.quick, options.seed);
   const bool own = !options.data.empty();
-  std::vector<Review> reviews;
+  const std::vector<Review> reviews = own ? read_reviews(options.data) : std::vector<Review>();
+  Report report(info, options);
   if (own) {
-    reviews = read_reviews(options.data);
     report.say({"The reviews: " + options.data + ", " + std::to_string(reviews.size()) + " of them, " +
                std::to_string(words_of(reviews).size() - 1) + " distinct words; a random 80% trains and the rest "
                "tests. The lesson's claims are about its own reviews, so none are checked here.",

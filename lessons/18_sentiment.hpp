@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lessons/common/options.hpp"
@@ -40,8 +41,11 @@ const WordIndex& review_words();                  // the synthetic reviews' word
 std::size_t word_index(const std::string& word);  // review_words()(word)
 
 // A learner's reviews (--data): one a line, the label first (0 or 1, or negative or positive), then the text;
-// words are runs of letters, digits and apostrophes, lower-cased. Throws std::runtime_error naming the file and
-// line for anything else, or for fewer than 20 reviews.
+// words are runs of letters (of any script), digits and apostrophes, lower-cased. parse_reviews reads the text of
+// the file named `name`, read_reviews opens it; both throw InputError naming the file and the line for anything
+// else, for fewer than 20 reviews, and past the limits below.
+inline constexpr std::size_t max_review_words = 200, max_review_vocabulary = 20'000, max_reviews = 200'000;
+std::vector<Review> parse_reviews(std::string_view text, const std::string& name);
 std::vector<Review> read_reviews(const std::string& path);
 WordIndex words_of(const std::vector<Review>& reviews);
 

@@ -16,13 +16,12 @@
 #include "lessons/19_seq2seq.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <fstream>
 #include <set>
 #include <stdexcept>
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -41,7 +40,8 @@ const LessonInfo info = {
     {"A GRU decoder names numbers it never saw (\"forty two\") from their digits; an encoder-decoder turns number words "
      "into reversed digits, nearly always right for the lengths it trained on and failing beyond them.",
      "GRU 디코더가 본 적 없는 수의 이름(\"forty two\")을 그 자릿수로부터 말한다. 인코더-디코더는 수 단어를 뒤집은 "
-     "자릿수로 바꾸는데, 학습한 길이에서는 거의 늘 맞고 그 너머에서는 실패한다."}};
+     "자릿수로 바꾸는데, 학습한 길이에서는 거의 늘 맞고 그 너머에서는 실패한다."},
+    "source/target pairs, one a line: source words, a tab, target words"};
 
 // ---- the data ----
 
@@ -85,53 +85,51 @@ Pairs translation_pairs(std::size_t count, std::size_t min_length, std::size_t m
   return p;
 }
 
-TextPairs read_pairs(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("lesson 19: cannot read " + path);
+TextPairs parse_pairs(std::string_view text, const std::string& name) {
   TextPairs t;
   t.source_words = {"<end>"};
-  std::map<std::string, std::size_t> source_ids = {{"<end>", 0}}, target_ids;
-  auto words_of = [](const std::string& text) {
-    std::vector<std::string> out;
-    std::string word;
-    for (char ch : text + " ") {
-      if (std::isspace(static_cast<unsigned char>(ch))) {
-        if (!word.empty()) out.push_back(word);
-        word.clear();
-      } else {
-        word += ch;
-      }
-    }
-    return out;
-  };
-  auto id = [](std::map<std::string, std::size_t>& ids, std::vector<std::string>& words, const std::string& w) {
-    const auto [at, added] = ids.emplace(w, words.size());
-    if (added) words.push_back(w);
+  std::map<std::string, std::size_t, std::less<>> source_ids = {{"<end>", 0}}, target_ids;
+  auto id = [](std::map<std::string, std::size_t, std::less<>>& ids, std::vector<std::string>& words, std::string_view w) {
+    const auto [at, added] = ids.emplace(std::string(w), words.size());
+    if (added) words.push_back(std::string(w));
     return at->second;
   };
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  const std::vector<std::string_view> lines = text_lines(text, name, 10'000);
+  for (std::size_t number = 1; number <= lines.size(); ++number) {
+    const std::string_view line = lines[number - 1];
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     const auto tab = line.find('\t');
-    const std::vector<std::string> source = words_of(line.substr(0, tab));
-    const std::vector<std::string> target = tab == std::string::npos ? std::vector<std::string>{}
-                                                                     : words_of(line.substr(tab + 1));
-    if (tab == std::string::npos || source.empty() || target.empty()) {
-      throw std::runtime_error("lesson 19: " + path + " line " + std::to_string(number) +
-                               ": expected \"source words<TAB>target words\"");
+    const std::vector<std::string_view> source = split_words(line.substr(0, tab));
+    const std::vector<std::string_view> target =
+        tab == std::string_view::npos ? std::vector<std::string_view>{} : split_words(line.substr(tab + 1));
+    if (tab == std::string_view::npos || source.empty() || target.empty()) {
+      refuse_line(name, number, "expected \"source words<TAB>target words\", got " + quoted(line));
+    }
+    if (source.size() > max_pair_words || target.size() > max_pair_words) {
+      refuse_line(name, number, "a side of " + std::to_string(std::max(source.size(), target.size())) +
+                                    " words; sides of at most " + std::to_string(max_pair_words) + " are read");
     }
     std::vector<std::size_t> s, g;
     for (const auto& w : source) s.push_back(id(source_ids, t.source_words, w));
     for (const auto& w : target) g.push_back(id(target_ids, t.target_words, w));
+    if (t.source_words.size() > max_pair_vocabulary || t.target_words.size() > max_pair_vocabulary) {
+      refuse_line(name, number, "brings the distinct words of a side past " + std::to_string(max_pair_vocabulary) +
+                                    ", more than the lesson's models are sized for");
+    }
+    if (t.pairs.sources.size() == max_pairs) {
+      throw InputError(name + ": has more than " + std::to_string(max_pairs) + " pairs; the lesson reads at most that many");
+    }
     t.pairs.sources.push_back(std::move(s));
     t.pairs.targets.push_back(std::move(g));
   }
   if (t.pairs.sources.size() < 20) {
-    throw std::runtime_error("lesson 19: " + path + " has " + std::to_string(t.pairs.sources.size()) +
-                             " pairs; it needs at least 20 to train on some and test on others");
+    throw InputError(name + ": has " + std::to_string(t.pairs.sources.size()) +
+                     " pairs; it needs at least 20 to train on some and test on others");
   }
   return t;
 }
+
+TextPairs read_pairs(const std::string& path) { return parse_pairs(read_input_file(path), path); }
 
 // ---- the decoder ----
 
@@ -444,12 +442,12 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
   const Config c = config(options.quick, options.seed);
   const bool own = !options.data.empty();
+  const TextPairs pairs = own ? read_pairs(options.data) : TextPairs();
+  Report report(info, options);
   Result r;
   if (own) {
-    const TextPairs pairs = read_pairs(options.data);
     report.say({"Sequence to sequence on " + options.data + ": " + std::to_string(pairs.pairs.sources.size()) +
                " pairs, " + std::to_string(pairs.source_words.size() - 1) + " source and " +
                std::to_string(pairs.target_words.size()) + " target words. An encoder GRU (" + std::to_string(c.hidden) +

@@ -4,16 +4,21 @@
 
 #include "check.hpp"
 #include "lessons/16_text_generation.hpp"
+#include "lessons/common/input.hpp"
 
 using namespace rnnlab;
 using namespace rnnlab::lessons;
 using rnnlab::testing::message_of;
 
+namespace {
+const std::string some_text = "The network reads a text one character at a time and learns which character comes next.";
+}  // namespace
+
 TEST_SUITE("lesson 16") {
 
 TEST_CASE("lesson 16: every claim holds in the quick configuration") {
   const auto config = lesson16::config(true, 0);
-  const auto result = lesson16::experiment(config, lesson16::load_corpus(""));
+  const auto result = lesson16::experiment(config, lesson16::load_corpus("", config));
   CHECK_CLAIMS(lesson16::claims(result, config));
   CHECK(result.validation_chars > 0);
   CHECK(result.unigram < std::log(static_cast<double>(result.vocabulary)));  // frequencies are not uniform
@@ -41,13 +46,15 @@ TEST_CASE("the corpus: a learner's file or clear errors naming it") {
   std::ofstream(small) << "too short";
   {
     std::ofstream out(big);
-    for (int i = 0; i < 100; ++i) out << "the quick brown fox ";
+    for (int i = 0; i < 500; ++i) out << "the quick brown fox ";
   }
-  CHECK(lesson16::load_corpus(big).text.size() == 2000);
-  CHECK_CONTAINS(message_of<std::runtime_error>([&] { (void)lesson16::load_corpus(small); }), "small.txt has 9 characters");
-  CHECK_CONTAINS(message_of<std::runtime_error>([&] { (void)lesson16::load_corpus((dir / "missing.txt").string()); }),
-                 "cannot read");
-  CHECK(lesson16::load_corpus("").text.size() >= lesson16::bundled_text().size());
+  const lesson16::Config c = lesson16::config(false, 0);
+  CHECK(lesson16::minimum_corpus_bytes(c) == 10 * 16 * 51);
+  CHECK(lesson16::load_corpus(big, c).text.size() == 10000);
+  CHECK_CONTAINS(message_of<InputError>([&] { (void)lesson16::load_corpus(small, c); }), "small.txt: has 9 bytes of text");
+  CHECK_CONTAINS(message_of<InputError>([&] { (void)lesson16::load_corpus((dir / "missing.txt").string(), c); }),
+                 "no such file");
+  CHECK(lesson16::load_corpus("", c).text.size() >= lesson16::minimum_corpus_bytes(c));
   std::filesystem::remove_all(dir);
 }
 
@@ -57,7 +64,7 @@ TEST_CASE("common words are counted as whole words and once each") {
 }
 
 TEST_CASE("sampling: the prompt and then the asked number of characters from the vocabulary") {
-  const lesson16::Vocabulary v(lesson16::bundled_text());
+  const lesson16::Vocabulary v(some_text);
   Rng rng(1);
   lesson16::CharModel model(lesson16::Cell::lstm, v.size(), 4, 6, rng);
   Rng a(2), b(2);
@@ -77,7 +84,7 @@ TEST_CASE("--generate without a saved model says what to do") {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "rnnlab_saved_model";
   std::filesystem::create_directories(dir);
   const lesson16::Config full = lesson16::config(false, 0);
-  const lesson16::Vocabulary v(lesson16::bundled_text());
+  const lesson16::Vocabulary v(some_text);
   Rng rng(3);
   lesson16::CharModel(lesson16::Cell::lstm, v.size(), full.embedding, full.hidden, rng).save((dir / "model.npz").string());
   std::ofstream(dir / "vocabulary.txt") << v.chars();

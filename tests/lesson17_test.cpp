@@ -4,6 +4,7 @@
 
 #include "check.hpp"
 #include "lessons/17_forecasting.hpp"
+#include "lessons/common/input.hpp"
 #include "tensor/matmul.hpp"
 
 using namespace rnnlab;
@@ -71,17 +72,23 @@ TEST_CASE("least squares: solve_spd and the linear forecast recover an exact lin
   CHECK(worst < 1e-2);
 }
 
-TEST_CASE("read_series reads one number a line and names the bad line") {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "rnnlab_lesson17_test";
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "good.txt") << "# hourly\n1.5\n\n-2\n3e1\n";
-  std::ofstream(dir / "bad.txt") << "1\n2\nwarm\n";
-  CHECK(lesson17::read_series((dir / "good.txt").string()) == std::vector<double>{1.5, -2, 30});
-  CHECK_CONTAINS(message_of<std::runtime_error>([&] { (void)lesson17::read_series((dir / "bad.txt").string()); }),
-                 "bad.txt line 3");
-  CHECK_CONTAINS(message_of<std::runtime_error>([&] { (void)lesson17::read_series((dir / "none.txt").string()); }),
-                 "cannot read");
-  std::filesystem::remove_all(dir);
+TEST_CASE("a learner's series: one number a line and the bad line named") {
+  const lesson17::Config c = lesson17::config(true, 0);
+  const std::size_t n = lesson17::minimum_series_length(c);
+  CHECK(n * 4 / 5 >= c.history + c.horizon);
+  CHECK(n - n * 4 / 5 >= c.horizon);
+  std::string text = "# hourly\n\n+1.5\n  -2 \r\n3e1\n";
+  for (std::size_t i = 3; i < n; ++i) text += std::to_string(i % 7) + "\n";
+  const std::vector<double> series = lesson17::parse_series(text, "s.txt", c);
+  REQUIRE(series.size() == n);
+  CHECK(std::vector<double>(series.begin(), series.begin() + 3) == std::vector<double>{1.5, -2, 30});
+  // One value short of the minimum, and the experiment itself refuses what the reader would.
+  const std::string short_text = text.substr(0, text.rfind('\n', text.size() - 2) + 1);
+  CHECK_CONTAINS(message_of<lessons::InputError>([&] { (void)lesson17::parse_series(short_text, "s.txt", c); }),
+                 "s.txt: has " + std::to_string(n - 1) + " values");
+  CHECK_CONTAINS(message_of<std::invalid_argument>([&] { (void)lesson17::experiment(c, {1, 2, 3}, {}); }), "too short");
+  CHECK_CONTAINS(message_of<lessons::InputError>([&] { (void)lesson17::parse_series("1\n2\nwarm\n", "s.txt", c); }),
+                 "s.txt line 3: expected a number, got 'warm'");
 }
 
 }  // TEST_SUITE

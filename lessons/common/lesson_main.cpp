@@ -4,9 +4,22 @@
 #include <exception>
 #include <filesystem>
 
+#include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 
 namespace rnnlab::lessons {
+
+namespace {
+
+// A message as one line: line breaks and other control characters (a file name may hold them) become spaces.
+std::string one_line(std::string text) {
+  for (char& ch : text) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = ' ';
+  }
+  return text;
+}
+
+}  // namespace
 
 int lesson_main(int argc, char** argv, const LessonInfo& info, const std::function<int(const Options&)>& run) {
   const std::vector<std::string> args(argv + 1, argv + argc);
@@ -14,8 +27,11 @@ int lesson_main(int argc, char** argv, const LessonInfo& info, const std::functi
   std::optional<Options> options;
   try {
     options = parse_options(args, std::string(RNNLAB_COURSE_DIR) + "/" + info.slug);
+    if (options && !options->data.empty() && info.data == nullptr) {
+      throw UsageError("this lesson reads no data of yours; --data is for lessons 16-19");
+    }
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: %s\n%s", program.c_str(), e.what(), usage(program).c_str());
+    std::fprintf(stderr, "%s: %s (--help lists the options)\n", program.c_str(), e.what());
     return 2;
   }
   if (!options) {
@@ -26,6 +42,10 @@ int lesson_main(int argc, char** argv, const LessonInfo& info, const std::functi
   }
   try {
     return run(*options);
+  } catch (const InputError& e) {
+    // A file of the learner's that cannot be used: one line, and nothing was printed or written before it.
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), one_line(e.what()).c_str());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", program.c_str(), e.what());
     return 1;

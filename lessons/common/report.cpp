@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
 #include <vector>
 
+#include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 
 namespace rnnlab::lessons {
@@ -122,7 +124,12 @@ std::string both_languages(const Narration& text) {
 }
 
 Report::Report(const LessonInfo& info, const Options& options) : info_(info), options_(options) {
-  std::filesystem::create_directories(options.out);
+  std::error_code error;
+  std::filesystem::create_directories(options.out, error);
+  if (error || !std::filesystem::is_directory(options.out, error)) {
+    throw InputError("--out " + options.out + ": cannot create that folder (" +
+                     (error ? error.message() : std::string("a file of that name is in the way")) + ")");
+  }
   char heading[64];
   std::snprintf(heading, sizeof heading, "%02d", info.number);
   const bool korean = options.language == Language::ko;

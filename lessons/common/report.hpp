@@ -35,6 +35,9 @@ struct LessonInfo {
   Narration title;    // "Sequence data"
   Narration history;  // who, when, which problem, which idea (a short paragraph)
   Narration story;    // the point in one or two sentences (printed by --help)
+  // What --data reads ("a series, one number a line"), or nullptr for a lesson that reads no data of yours: it
+  // then refuses --data.
+  const char* data = nullptr;
 };
 
 class Report {
