@@ -109,6 +109,13 @@ TextPairs parse_pairs(std::string_view text, const std::string& name) {
       refuse_line(name, number, "a side of " + std::to_string(std::max(source.size(), target.size())) +
                                     " words; sides of at most " + std::to_string(max_pair_words) + " are read");
     }
+    for (const std::vector<std::string_view>* side : {&source, &target}) {
+      for (const std::string_view w : *side) {
+        if (w == "<end>" || w == "<start>") {
+          refuse_line(name, number, quoted(w) + " is the lesson's own marker for the start or end of a sequence; write it otherwise");
+        }
+      }
+    }
     std::vector<std::size_t> s, g;
     for (const auto& w : source) s.push_back(id(source_ids, t.source_words, w));
     for (const auto& w : target) g.push_back(id(target_ids, t.target_words, w));

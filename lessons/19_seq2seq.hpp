@@ -36,7 +36,8 @@ Pairs translation_pairs(std::size_t count, std::size_t min_length, std::size_t m
 // A learner's pairs (--data): one a line, "source words<TAB>target words". Source ids: 0 is <end> (padding),
 // words from 1; target ids: words from 0 (then <end> and <start> after them). parse_pairs reads the text of the
 // file named `name`, read_pairs opens it; both throw InputError naming the file and the line for a line without a
-// tab or with an empty side, for fewer than 20 pairs, and past the limits below.
+// tab or with an empty side, for the words <end> and <start> (the lesson's own markers), for fewer than 20 pairs,
+// and past the limits below.
 inline constexpr std::size_t max_pair_words = 50, max_pair_vocabulary = 20'000, max_pairs = 200'000;
 struct TextPairs {
   std::vector<std::string> source_words, target_words;  // source_words[0] == "<end>"

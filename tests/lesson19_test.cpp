@@ -4,6 +4,7 @@
 
 #include "check.hpp"
 #include "lessons/19_seq2seq.hpp"
+#include "lessons/common/input.hpp"
 
 using namespace rnnlab;
 using namespace rnnlab::lessons;
@@ -90,6 +91,17 @@ TEST_CASE("a learner's pairs: read them and translate the held-out 20%") {
   REQUIRE(r.lengths == std::vector<double>{2});
   CHECK(r.translation_accuracy[0] == 1);  // the first word names the digit: easy
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a learner's pairs may not use the lesson's own markers as words (a fuzzer's finding)") {
+  // "<end>" as a source word once took id 0, the padding token, and vanished from the sentence.
+  std::string pairs;
+  for (int i = 0; i < 20; ++i) pairs += "one two\t1 2\n";
+  CHECK(lesson19::parse_pairs(pairs, "p").pairs.sources.size() == 20);
+  CHECK_CONTAINS(message_of<InputError>([&] { (void)lesson19::parse_pairs(pairs + "<end> e32\ter\n", "p"); }),
+                 "p line 21: '<end>' is the lesson's own marker");
+  CHECK_CONTAINS(message_of<InputError>([&] { (void)lesson19::parse_pairs(pairs + "a\t<start>\n", "p"); }),
+                 "'<start>'");
 }
 
 }  // TEST_SUITE
