@@ -7,109 +7,49 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/cell_kernels.hpp"
 #include "autograd/ops.hpp"
-#include "tensor/math.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/parallel.hpp"
 
 namespace rnnlab {
 
+// ---- the step kernels (autograd/cell_kernels.hpp): the variant of the instruction set tensor's kernels() runs ----
+
+namespace cell_kernels_of {
+namespace portable {
+extern const CellKernels table;
+}
+#if defined(__x86_64__)
+namespace avx2 {
+extern const CellKernels table;
+}
+namespace avx512 {
+extern const CellKernels table;
+}
+#endif
+}  // namespace cell_kernels_of
+
+const CellKernels* cell_kernels_for(Isa isa) {
+  switch (isa) {
+#if defined(__x86_64__)
+    case Isa::avx2: return &cell_kernels_of::avx2::table;
+    case Isa::avx512: return &cell_kernels_of::avx512::table;
+#else
+    case Isa::avx2:
+    case Isa::avx512: return nullptr;
+#endif
+    case Isa::portable: break;
+  }
+  return &cell_kernels_of::portable::table;
+}
+
+const CellKernels& cell_kernels() {
+  static const CellKernels& chosen = *cell_kernels_for(active_isa());
+  return chosen;
+}
+
 namespace {
-
-// ---- the kernels of one step, shared by the cell and layer ops ----
-// Each works on `batch` rows of `hidden` units; gate blocks sit side by side in a row ([i | f | g | o] for the
-// LSTM, [r | z | n] for the GRU).
-
-// The activations over a run of values, in place: simple loops over contiguous memory, which the compiler turns
-// into vector code (tensor/math.hpp's functions are branch-free for that).
-void sigmoid_in_place(real* v, std::size_t n) {
-  for (std::size_t k = 0; k < n; ++k) v[k] = math::sigmoid(v[k]);
-}
-void tanh_in_place(real* v, std::size_t n) {
-  for (std::size_t k = 0; k < n; ++k) v[k] = math::tanh(v[k]);
-}
-
-// LSTM forward. From the two halves of the pre-activation, ax = x W_ih^T + b_ih and ah = h W_hh^T + b_hh, and the
-// previous cell c_prev: act = (i, f, g, o), tanh_c = tanh(c'), and h' = o tanh(c'), c' = f c + i g written to rows
-// `h_stride` and `c_stride` apart. One pass per kind of work, each over contiguous memory.
-void lstm_forward(std::size_t batch, std::size_t hidden, const real* ax, const real* ah, const real* c_prev, real* act,
-                  real* tanh_c, real* h, std::size_t h_stride, real* c, std::size_t c_stride) {
-  for (std::size_t b = 0; b < batch; ++b) {
-    const real *px = ax + b * 4 * hidden, *ph = ah + b * 4 * hidden, *cp = c_prev + b * hidden;
-    real *a = act + b * 4 * hidden, *tc = tanh_c + b * hidden, *hb = h + b * h_stride, *cb = c + b * c_stride;
-    for (std::size_t k = 0; k < 4 * hidden; ++k) a[k] = px[k] + ph[k];
-    sigmoid_in_place(a, 2 * hidden);               // i, f
-    tanh_in_place(a + 2 * hidden, hidden);         // g
-    sigmoid_in_place(a + 3 * hidden, hidden);      // o
-    const real *i = a, *f = a + hidden, *g = a + 2 * hidden, *o = a + 3 * hidden;
-    for (std::size_t j = 0; j < hidden; ++j) cb[j] = f[j] * cp[j] + i[j] * g[j];
-    for (std::size_t j = 0; j < hidden; ++j) tc[j] = math::tanh(cb[j]);
-    for (std::size_t j = 0; j < hidden; ++j) hb[j] = o[j] * tc[j];
-  }
-}
-
-// LSTM backward. With dh = dL/dh' (rows dh_stride apart), dc = dL/dc' from outside the step (rows dc_stride apart),
-// and the saved i, f, g, o and t = tanh(c'):
-//   dc  = dc + dh o (1 - t^2)       (the error reaching the cell: from c' directly and through h' = o t)
-//   do  = dh t        di = dc g        df = dc c        dg = dc i        dc_prev = dc f
-//   pre-activations: da_i = di i (1 - i), da_f = df f (1 - f), da_g = dg (1 - g^2), da_o = do o (1 - o)
-// Both gate halves were added before the activations, so each receives da. dc_prev may be dc itself (in place).
-void lstm_backward(std::size_t batch, std::size_t hidden, const real* dh, std::size_t dh_stride, const real* dc,
-                   std::size_t dc_stride, const real* act, const real* tanh_c, const real* c_prev, real* da,
-                   real* dc_prev) {
-  for (std::size_t b = 0; b < batch; ++b) {
-    const real *a = act + b * 4 * hidden, *tc = tanh_c + b * hidden, *cp = c_prev + b * hidden;
-    const real *dhb = dh + b * dh_stride, *dcb = dc + b * dc_stride;
-    real *d = da + b * 4 * hidden, *dcp = dc_prev + b * hidden;
-    const real *i = a, *f = a + hidden, *g = a + 2 * hidden, *o = a + 3 * hidden;
-    // In passes with few pointers each, so that every loop vectorizes; dcp holds the total dc until the last one.
-    for (std::size_t j = 0; j < hidden; ++j) dcp[j] = dcb[j] + dhb[j] * o[j] * (1 - tc[j] * tc[j]);
-    for (std::size_t j = 0; j < hidden; ++j) d[j] = dcp[j] * g[j] * i[j] * (1 - i[j]);
-    for (std::size_t j = 0; j < hidden; ++j) d[hidden + j] = dcp[j] * cp[j] * f[j] * (1 - f[j]);
-    for (std::size_t j = 0; j < hidden; ++j) d[2 * hidden + j] = dcp[j] * i[j] * (1 - g[j] * g[j]);
-    for (std::size_t j = 0; j < hidden; ++j) d[3 * hidden + j] = dhb[j] * tc[j] * o[j] * (1 - o[j]);
-    for (std::size_t j = 0; j < hidden; ++j) dcp[j] *= f[j];
-  }
-}
-
-// GRU forward: act = (r, z, n) and h' = (1 - z) n + z h with r, z = sigmoid(ax + ah) of the first two blocks and
-// n = tanh(ax_n + r ah_n): the reset gate scales W_hn h + b_hn AFTER the product, as PyTorch and cuDNN do.
-void gru_forward(std::size_t batch, std::size_t hidden, const real* ax, const real* ah, const real* h_prev, real* act,
-                 real* h) {
-  for (std::size_t b = 0; b < batch; ++b) {
-    const real *px = ax + b * 3 * hidden, *ph = ah + b * 3 * hidden, *hp = h_prev + b * hidden;
-    real *a = act + b * 3 * hidden, *hb = h + b * hidden;
-    for (std::size_t k = 0; k < 2 * hidden; ++k) a[k] = px[k] + ph[k];
-    sigmoid_in_place(a, 2 * hidden);  // r, z
-    const real *r = a, *z = a + hidden;
-    real* n = a + 2 * hidden;
-    for (std::size_t j = 0; j < hidden; ++j) n[j] = px[2 * hidden + j] + r[j] * ph[2 * hidden + j];
-    tanh_in_place(n, hidden);
-    for (std::size_t j = 0; j < hidden; ++j) hb[j] = (1 - z[j]) * n[j] + z[j] * hp[j];
-  }
-}
-
-// GRU backward. With G = dL/dh' and hn = ah_n = W_hn h + b_hn:
-//   dn = G (1 - z)     dz = G (h - n)     dh_prev = G z   (the direct path; the path through ah is the caller's)
-//   da_n = dn (1 - n^2)   (to ax's n block; ah's n block receives da_n r)
-//   dr = da_n hn       da_r = dr r (1 - r)       da_z = dz z (1 - z)
-// dax gets the gradient of ax, dah that of ah.
-void gru_backward(std::size_t batch, std::size_t hidden, const real* G, const real* act, const real* ah,
-                  const real* h_prev, real* dax, real* dah, real* dh_prev) {
-  for (std::size_t b = 0; b < batch; ++b) {
-    const real *a = act + b * 3 * hidden, *hn = ah + b * 3 * hidden + 2 * hidden, *hp = h_prev + b * hidden;
-    const real* g = G + b * hidden;
-    real *dx = dax + b * 3 * hidden, *dhg = dah + b * 3 * hidden, *dhp = dh_prev + b * hidden;
-    const real *r = a, *z = a + hidden, *n = a + 2 * hidden;
-    // In passes with few pointers each, so that every loop vectorizes: da_n, then da_r and da_z, then copies.
-    for (std::size_t j = 0; j < hidden; ++j) dx[2 * hidden + j] = g[j] * (1 - z[j]) * (1 - n[j] * n[j]);
-    for (std::size_t j = 0; j < hidden; ++j) dx[j] = dx[2 * hidden + j] * hn[j] * r[j] * (1 - r[j]);
-    for (std::size_t j = 0; j < hidden; ++j) dx[hidden + j] = g[j] * (hp[j] - n[j]) * z[j] * (1 - z[j]);
-    for (std::size_t j = 0; j < 2 * hidden; ++j) dhg[j] = dx[j];
-    for (std::size_t j = 0; j < hidden; ++j) dhg[2 * hidden + j] = dx[2 * hidden + j] * r[j];
-    for (std::size_t j = 0; j < hidden; ++j) dhp[j] = g[j] * z[j];
-  }
-}
 
 void check_cell(const char* op, const Var& gates_x, const Var& gates_h, const Var& state, std::size_t gates) {
   const Shape& s = state.shape();
@@ -133,13 +73,15 @@ LSTMCellOutput fused_lstm_cell(const Var& gates_x, const Var& gates_h, const Var
   auto gates = std::make_shared<Tensor>(Shape{batch, 4 * hidden});
   auto tanh_c = std::make_shared<Tensor>(Shape{batch, hidden});
   Tensor out({batch, 2 * hidden});  // [h' | c'], split into two Vars below
-  lstm_forward(batch, hidden, gates_x.value().data(), gates_h.value().data(), c.value().data(), gates->data(),
-               tanh_c->data(), out.data(), 2 * hidden, out.data() + hidden, 2 * hidden);
+  cell_kernels().lstm_forward({.batch = batch, .hidden = hidden, .ax = gates_x.value().data(), .ah = gates_h.value().data(),
+                               .c_prev = c.value().data(), .act = gates->data(), .tanh_c = tanh_c->data(),
+                               .h = out.data(), .h_stride = 2 * hidden, .c = out.data() + hidden, .c_stride = 2 * hidden});
   const Var both = record("fused_lstm_cell", std::move(out), {gates_x, gates_h, c}, [gates, tanh_c, batch, hidden](Node& y) {
     Tensor da({batch, 4 * hidden}), dc_prev({batch, hidden});
     const real* G = y.grad.data();  // [dh' | dc'] per row
-    lstm_backward(batch, hidden, G, 2 * hidden, G + hidden, 2 * hidden, gates->data(), tanh_c->data(),
-                  y.inputs[2]->value.data(), da.data(), dc_prev.data());
+    cell_kernels().lstm_backward({.batch = batch, .hidden = hidden, .dh = G, .dh_stride = 2 * hidden, .dc = G + hidden,
+                                  .dc_stride = 2 * hidden, .act = gates->data(), .tanh_c = tanh_c->data(),
+                                  .c_prev = y.inputs[2]->value.data(), .da = da.data(), .dc_prev = dc_prev.data()});
     if (wants_grad(y, 0)) accumulate_grad(*y.inputs[0], da);
     if (wants_grad(y, 1)) accumulate_grad(*y.inputs[1], std::move(da));
     if (wants_grad(y, 2)) accumulate_grad(*y.inputs[2], std::move(dc_prev));
@@ -152,11 +94,13 @@ Var fused_gru_cell(const Var& gates_x, const Var& gates_h, const Var& h) {
   const std::size_t batch = h.shape()[0], hidden = h.shape()[1];
   auto gates = std::make_shared<Tensor>(Shape{batch, 3 * hidden});  // r, z, n after activation
   Tensor out({batch, hidden});
-  gru_forward(batch, hidden, gates_x.value().data(), gates_h.value().data(), h.value().data(), gates->data(), out.data());
+  cell_kernels().gru_forward({.batch = batch, .hidden = hidden, .ax = gates_x.value().data(), .ah = gates_h.value().data(),
+                              .h_prev = h.value().data(), .act = gates->data(), .h = out.data()});
   return record("fused_gru_cell", std::move(out), {gates_x, gates_h, h}, [gates, batch, hidden](Node& y) {
     Tensor dx({batch, 3 * hidden}), dh_gates({batch, 3 * hidden}), dh_prev({batch, hidden});
-    gru_backward(batch, hidden, y.grad.data(), gates->data(), y.inputs[1]->value.data(), y.inputs[2]->value.data(),
-                 dx.data(), dh_gates.data(), dh_prev.data());
+    cell_kernels().gru_backward({.batch = batch, .hidden = hidden, .dh = y.grad.data(), .act = gates->data(),
+                                 .ah = y.inputs[1]->value.data(), .h_prev = y.inputs[2]->value.data(), .dax = dx.data(),
+                                 .dah = dh_gates.data(), .dh_prev = dh_prev.data()});
     if (wants_grad(y, 0)) accumulate_grad(*y.inputs[0], std::move(dx));
     if (wants_grad(y, 1)) accumulate_grad(*y.inputs[1], std::move(dh_gates));
     if (wants_grad(y, 2)) accumulate_grad(*y.inputs[2], std::move(dh_prev));
@@ -271,9 +215,10 @@ LSTMLayerOutput fused_lstm_layer(const Var& gates_x, const Var& h0, const Var& c
       real* ah = gates_h.data() + r0 * 4 * H;
       fill_bias(ah, r1 - r0, 4 * H, bias_hh);
       weight.multiply_accumulate(h_prev + r0 * H, r1 - r0, ah);  // + h W_hh^T
-      lstm_forward(r1 - r0, H, gates_x.value().data() + t * gate_row + r0 * 4 * H, ah, c_prev + r0 * H,
-                   act->data() + t * gate_row + r0 * 4 * H, tanh_c->data() + t * row + r0 * H,
-                   out.data() + t * row + r0 * H, H, cells->data() + t * row + r0 * H, H);
+      cell_kernels().lstm_forward({.batch = r1 - r0, .hidden = H, .ax = gates_x.value().data() + t * gate_row + r0 * 4 * H,
+                                   .ah = ah, .c_prev = c_prev + r0 * H, .act = act->data() + t * gate_row + r0 * 4 * H,
+                                   .tanh_c = tanh_c->data() + t * row + r0 * H, .h = out.data() + t * row + r0 * H,
+                                   .h_stride = H, .c = cells->data() + t * row + r0 * H, .c_stride = H});
     });
   }
   std::copy_n(cells->data() + time_of(T - 1, T, reverse) * row, row, out.data() + T * row);
@@ -298,9 +243,10 @@ LSTMLayerOutput fused_lstm_layer(const Var& gates_x, const Var& h0, const Var& c
         if (step + 1 < T) {  // + dA_{t+1} W_hh
           weight.multiply_accumulate(dA.data() + time_of(step + 1, T, reverse) * gate_row + r0 * 4 * H, r1 - r0, dh_rows);
         }
-        lstm_backward(r1 - r0, H, dh_rows, H, dc.data() + r0 * H, H, act->data() + t * gate_row + r0 * 4 * H,
-                      tanh_c->data() + t * row + r0 * H, c_prev + r0 * H, dA.data() + t * gate_row + r0 * 4 * H,
-                      dc.data() + r0 * H);
+        cell_kernels().lstm_backward({.batch = r1 - r0, .hidden = H, .dh = dh_rows, .dh_stride = H, .dc = dc.data() + r0 * H,
+                                      .dc_stride = H, .act = act->data() + t * gate_row + r0 * 4 * H,
+                                      .tanh_c = tanh_c->data() + t * row + r0 * H, .c_prev = c_prev + r0 * H,
+                                      .da = dA.data() + t * gate_row + r0 * 4 * H, .dc_prev = dc.data() + r0 * H});
       });
     }
     if (wants_grad(y, 1)) {
@@ -330,8 +276,9 @@ Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, con
       real* ah = gates_h->data() + t * gate_row + r0 * 3 * H;
       fill_bias(ah, r1 - r0, 3 * H, bias_hh);
       weight.multiply_accumulate(h_prev + r0 * H, r1 - r0, ah);  // + h W_hh^T
-      gru_forward(r1 - r0, H, gates_x.value().data() + t * gate_row + r0 * 3 * H, ah, h_prev + r0 * H,
-                  act->data() + t * gate_row + r0 * 3 * H, out.data() + t * row + r0 * H);
+      cell_kernels().gru_forward({.batch = r1 - r0, .hidden = H, .ax = gates_x.value().data() + t * gate_row + r0 * 3 * H,
+                                  .ah = ah, .h_prev = h_prev + r0 * H, .act = act->data() + t * gate_row + r0 * 3 * H,
+                                  .h = out.data() + t * row + r0 * H});
     });
   }
   return record("fused_gru_layer", std::move(out), layer_inputs({gates_x, h0, weight_hh}, bias_hh),
@@ -352,10 +299,10 @@ Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, con
         if (step + 1 < T) {  // + dA_{t+1} W_hh
           weight.multiply_accumulate(dA_h.data() + time_of(step + 1, T, reverse) * gate_row + r0 * 3 * H, r1 - r0, dh_rows);
         }
-        gru_backward(r1 - r0, H, dh_rows, act->data() + t * gate_row + r0 * 3 * H,
-                     gates_h->data() + t * gate_row + r0 * 3 * H, h_prev + r0 * H,
-                     dA_x.data() + t * gate_row + r0 * 3 * H, dA_h.data() + t * gate_row + r0 * 3 * H,
-                     direct.data() + r0 * H);
+        cell_kernels().gru_backward({.batch = r1 - r0, .hidden = H, .dh = dh_rows, .act = act->data() + t * gate_row + r0 * 3 * H,
+                                     .ah = gates_h->data() + t * gate_row + r0 * 3 * H, .h_prev = h_prev + r0 * H,
+                                     .dax = dA_x.data() + t * gate_row + r0 * 3 * H,
+                                     .dah = dA_h.data() + t * gate_row + r0 * 3 * H, .dh_prev = direct.data() + r0 * H});
       });
     }
     if (wants_grad(y, 1)) {

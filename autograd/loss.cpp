@@ -8,7 +8,7 @@
 
 #include "autograd/ops.hpp"
 #include "tensor/elementwise.hpp"
-#include "tensor/math.hpp"
+#include "tensor/kernels.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab {
@@ -16,7 +16,11 @@ namespace rnnlab {
 namespace {
 
 // e^x for x <= 0 (shifted logits, log-probabilities), with the vectorizing exponential of tensor/math.hpp.
-Tensor exp_nonpositive(const Tensor& x) { return map(x, [](real v) { return math::exp_nonpositive(v); }); }
+Tensor exp_nonpositive(const Tensor& x) {
+  Tensor y = Tensor::for_overwrite(x.shape());
+  kernels().exp_nonpositive(x.data(), y.data(), x.size());
+  return y;
+}
 
 // log softmax along `axis`: x - m - log(sum exp(x - m)) with m = max(x). Subtracting the max first keeps
 // every exp() in (0, 1], so nothing overflows, and the largest term is exactly 1, so the log never sees 0.

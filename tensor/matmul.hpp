@@ -3,11 +3,13 @@
 // matmul_naive is the textbook triple loop, kept as the reference the fast kernel is tested against.
 // matmul is the fast one: cache-blocked with packed panels and a register-blocked micro-kernel the compiler
 // vectorizes (after Goto & van de Geijn 2008, "Anatomy of high-performance matrix multiplication"), split over
-// two or more threads when the product is large.
+// two or more threads when the product is large. The kernels themselves are in tensor/kernels.inc, compiled for
+// each instruction set; this file splits the work and picks the kernel for its shape.
 #pragma once
 
 #include <vector>
 
+#include "tensor/kernels.hpp"
 #include "tensor/tensor.hpp"
 
 namespace rnnlab {
@@ -42,6 +44,7 @@ class PackedMatrix {
 
  private:
   std::size_t k_, n_;
+  const Kernels* kernels_;    // the variant that packed the panels, and so the one that reads them
   std::vector<real> panels_;  // for each block of k: B's columns in panels as the micro-kernel reads them
 };
 

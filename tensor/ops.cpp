@@ -6,7 +6,7 @@
 #include <string>
 
 #include "tensor/elementwise.hpp"
-#include "tensor/math.hpp"
+#include "tensor/kernels.hpp"
 
 namespace rnnlab {
 
@@ -25,13 +25,21 @@ Tensor exp(const Tensor& x) { return map(x, [](real v) { return std::exp(v); });
 Tensor log(const Tensor& x) { return map(x, [](real v) { return std::log(v); }); }
 Tensor sqrt(const Tensor& x) { return map(x, [](real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](real v) { return std::abs(v); }); }
-Tensor tanh(const Tensor& x) { return map(x, [](real v) { return math::tanh(v); }); }
+Tensor tanh(const Tensor& x) {
+  Tensor y = Tensor::for_overwrite(x.shape());
+  kernels().tanh(x.data(), y.data(), x.size());
+  return y;
+}
 // max(x, 0), with NaN passed through (as PyTorch does) so anomaly mode still sees it: "v > 0 ? v : 0" would
 // turn a NaN into 0 and hide it.
 Tensor relu(const Tensor& x) { return map(x, [](real v) { return v > 0 || v != v ? v : real{0}; }); }
 Tensor pow(const Tensor& x, real exponent) { return map(x, [exponent](real v) { return std::pow(v, exponent); }); }
 
-Tensor sigmoid(const Tensor& x) { return map(x, [](real v) { return math::sigmoid(v); }); }
+Tensor sigmoid(const Tensor& x) {
+  Tensor y = Tensor::for_overwrite(x.shape());
+  kernels().sigmoid(x.data(), y.data(), x.size());
+  return y;
+}
 
 // ---- reductions ----
 

@@ -27,6 +27,7 @@
 #include "nn/layers.hpp"
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
+#include "tensor/kernels.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/parallel.hpp"
 
@@ -180,6 +181,9 @@ int main(int argc, char** argv) {
   const int repeats = quick ? 1 : 5;
   if (memory_steps > 0) return w1_memory(static_cast<std::size_t>(memory_steps), quick ? 0.3 : 2.0);
 
+  // Which kernels run (tensor/kernels.hpp), as a comment line the comparison with PyTorch's lines skips.
+  std::printf("# kernels: %s (%s; set RNNLAB_ISA=portable to compare)\n", isa_name(active_isa()),
+              isa_description(active_isa()));
   Rng rng(0);
   print("W1_charlstm", rate(char_lstm(64, rng), seconds, repeats), "steps/s");
   print("W2_elman", rate(elman(rng), seconds, repeats), "steps/s");

@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "check.hpp"
+#include "tensor/kernels.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/parallel.hpp"
 
@@ -84,6 +86,58 @@ TEST_CASE("a PackedMatrix multiplies like the naive product: edges and several b
       CAPTURE(m);
       CHECK_TENSOR_CLOSE(c, start + matmul_naive(a, b, transposed ? Transpose::second : Transpose::none), 1e-12, 1e-12);
     }
+  }
+}
+
+TEST_CASE("every kernel variant this CPU runs equals the naive reference") {
+  // The variants a build compiled that this CPU cannot run are named and skipped: on a machine without AVX-512,
+  // say, its variant is compiled and linked but checked only where it can run.
+  CHECK(cpu_supports(active_isa()));
+  CHECK(kernels_for(Isa::portable) != nullptr);
+  Rng rng(21);
+  for (const Isa isa : compiled_isas()) {
+    if (!cpu_supports(isa)) {
+      MESSAGE("this CPU cannot run the " << std::string(isa_name(isa)) << " kernels: not checked here");
+      continue;
+    }
+    const std::string variant = isa_name(isa);
+    CAPTURE(variant);
+    const Kernels& k = *kernels_for(isa);
+    CHECK(k.isa == isa);
+    // Shapes across the tile edges of every variant (4 x 4, 6 x 8, 12 x 16) and across a k block (256).
+    const std::size_t shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {13, 300, 17}, {25, 31, 33}, {97, 257, 19}, {40, 50, 1}};
+    for (const auto& shape : shapes) {
+      const std::size_t m = shape[0], kk = shape[1], n = shape[2];
+      CAPTURE(m);
+      CAPTURE(kk);
+      CAPTURE(n);
+      const Tensor a = Tensor::normal({m, kk}, 0, 1, rng), b = Tensor::normal({kk, n}, 0, 1, rng);
+      const Tensor expected = matmul_naive(a, b);
+      Tensor blocked({m, n}), small({m, n}), panels_out({m, n});
+      k.gemm_blocked(MatrixView{a.data(), kk, 1}, MatrixView{b.data(), n, 1}, blocked.data(), n, m, kk, 0, n);
+      k.gemm_small(MatrixView{a.data(), kk, 1}, MatrixView{b.data(), n, 1}, small.data(), m, n, kk);
+      std::vector<real> panels(k.panel_size(kk, n));
+      k.pack_panels(MatrixView{b.data(), n, 1}, kk, n, panels.data());
+      k.gemm_panels(a.data(), m, kk, n, panels.data(), panels_out.data());
+      CHECK_TENSOR_CLOSE(blocked, expected, 1e-12, 1e-12);
+      CHECK_TENSOR_CLOSE(small, expected, 1e-12, 1e-12);
+      CHECK_TENSOR_CLOSE(panels_out, expected, 1e-12, 1e-12);
+    }
+    // The squashing functions over an array, against libm across their whole range (and NaN kept).
+    std::vector<real> x;
+    for (real v = -40; v <= 40; v += 0.0137) x.push_back(v);
+    x.push_back(-800);
+    x.push_back(std::nan(""));
+    std::vector<real> t(x.size()), s(x.size()), e(x.size());
+    k.tanh(x.data(), t.data(), x.size());
+    k.sigmoid(x.data(), s.data(), x.size());
+    k.exp_nonpositive(x.data(), e.data(), x.size());
+    for (std::size_t i = 0; i + 1 < x.size(); ++i) {
+      CHECK(std::abs(t[i] - std::tanh(x[i])) <= 1e-15 * std::abs(std::tanh(x[i])) + 1e-300);
+      CHECK(std::abs(s[i] - 1 / (1 + std::exp(-x[i]))) <= 2e-15 / (1 + std::exp(-x[i])) + 1e-300);
+      if (x[i] <= 0) CHECK(std::abs(e[i] - std::exp(x[i])) <= 1e-15 * std::exp(x[i]));
+    }
+    CHECK((std::isnan(t.back()) && std::isnan(s.back()) && std::isnan(e.back())));
   }
 }
 
