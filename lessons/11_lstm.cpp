@@ -357,7 +357,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   const std::vector<double>& rnn = norm_curve(r, "trained tanh RNN: ||dL/dh||");
   const double cell_kept = cell[lag] / cell[0], rnn_kept = rnn[lag] / rnn[0];
   const std::string lag_text = std::to_string(lag) + " steps back";
-  const double chance = 1.0 / data::language_count;
+  const double gated_lowest = std::min(lowest_accuracy(r.gaps_lstm), lowest_accuracy(r.gaps_gru));
   double tanh_long = 0;  // the tanh RNN's best accuracy at the longest gap
   const lesson08::GapPoint& longest = r.gaps_tanh.back();
   tanh_long = *std::max_element(longest.accuracy.begin(), longest.accuracy.end());
@@ -366,14 +366,18 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
        lstm_worst < 0.06 * baseline},
       {"adding problem: the tanh RNN's lowest test MSE" + seeds + " (baseline " + plot::format_number(baseline) + ")",
        rnn_best, "> " + plot::format_number(0.6 * baseline), rnn_best > 0.6 * baseline},
-      {"trained LSTM: ||dL/dc|| " + lag_text + " / ||dL/dc|| at the end", cell_kept, "> 1e-2", cell_kept > 1e-2},
-      {"trained tanh RNN: ||dL/dh|| " + lag_text + " / ||dL/dh|| at the end", rnn_kept, "< 1e-3", rnn_kept < 1e-3},
+      // How much of the error survives the trip back varies with the trained weights (the LSTM's cell kept from
+      // 0.2% to over 100%, the tanh RNN's h from 1e-24 to 13% over 24 quick runs); which net keeps more does not.
+      {"trained nets, " + lag_text + ": the LSTM's ||dL/dc|| kept / the tanh RNN's ||dL/dh|| kept", cell_kept / rnn_kept,
+       "> 1", cell_kept > rnn_kept},
       {"language task: the LSTM's lowest test accuracy over every gap and seed", lowest_accuracy(r.gaps_lstm), ">= 0.9",
        lowest_accuracy(r.gaps_lstm) >= 0.9},
       {"language task: the GRU's lowest test accuracy over every gap and seed", lowest_accuracy(r.gaps_gru), ">= 0.9",
        lowest_accuracy(r.gaps_gru) >= 0.9},
+      // Near chance in most runs, but in some the tanh RNN gets part of the way (0.52 the highest in 24 quick runs):
+      // what holds is that it stays far below the gated nets.
       {"language task: the tanh RNN's highest accuracy at gap " + std::to_string(longest.gap) + " (chance 0.25)", tanh_long,
-       "<= chance + 0.1", tanh_long <= chance + 0.1},
+       "<= the gated nets' lowest - 0.3", tanh_long <= gated_lowest - 0.3},
   };
 }
 
@@ -483,11 +487,13 @@ int run(const Options& options) {
   }
   report.plot("error_by_lag.svg", norms.svg(),
               {"In the trained tanh RNN the error vanishes exponentially, as lesson 08 predicted. In the trained LSTM it "
-              "travels along the cell state almost undiminished: the network learned forget gates near 1. Before "
+              "travels along the cell state much further: the network learned forget gates near 1 (how near varies from "
+              "seed to seed; which net keeps more does not). Before "
               "training the LSTM's carousel leaks too (f starts near sigmoid(0) = 0.5): it is a path the net can open, "
               "not a guarantee. Lesson 12 opens it from the start.",
-               "학습된 tanh RNN에서 오차는 레슨 08의 예측대로 지수적으로 사라진다. 학습된 LSTM에서는 셀 상태를 따라 거의 줄지 않고 "
-              "이동한다: 신경망이 1에 가까운 망각 게이트를 배운 것이다. 학습 전에는 LSTM의 회전목마도 샌다(f는 "
+               "학습된 tanh RNN에서 오차는 레슨 08의 예측대로 지수적으로 사라진다. 학습된 LSTM에서는 셀 상태를 따라 훨씬 멀리 "
+              "이동한다: 신경망이 1에 가까운 망각 게이트를 배운 것이다(얼마나 가까운지는 시드마다 다르지만, 어느 쪽이 더 많이 "
+              "간직하는지는 다르지 않다). 학습 전에는 LSTM의 회전목마도 샌다(f는 "
               "sigmoid(0) = 0.5 근처에서 시작한다). 그것은 신경망이 열 수 있는 길이지 보장이 아니다. 레슨 12는 그 길을 "
               "처음부터 열어 둔다."},
               norms.text(60, 12));
@@ -560,10 +566,10 @@ int run(const Options& options) {
   gaps.reference_lines = {{0.25, "chance: 1/4"}};
   report.plot("accuracy_by_gap.svg", gaps.svg(),
               {"Trained on mixed gaps, the LSTM and the GRU answer right at every gap (their lines lie on top of each other "
-              "at 1.0); the tanh RNN, trained the same way, stays at chance even for the short gaps, its learning swamped "
-              "by the long ones. The black dots: LSTMs trained on long sentences only, which mostly never leave chance.",
+              "at 1.0); the tanh RNN, trained the same way, stays far below them, near chance in most runs even for the short "
+              "gaps, its learning swamped by the long ones. The black dots: LSTMs trained on long sentences only, which mostly never leave chance.",
                "섞인 간격으로 학습한 LSTM과 GRU는 모든 간격에서 정답을 말한다(두 선이 1.0에서 겹친다). 같은 방식으로 학습한 tanh RNN은 "
-              "짧은 간격에서조차 우연 수준에 머문다. 긴 간격들이 학습을 휩쓸어 버린다. 검은 점: 긴 문장으로만 학습한 "
+              "그보다 한참 아래에 머물고, 대부분의 실행에서 짧은 간격에서조차 우연 수준이다. 긴 간격들이 학습을 휩쓸어 버린다. 검은 점: 긴 문장으로만 학습한 "
               "LSTM들로, 대부분 우연 수준을 결코 벗어나지 못한다."},
               gaps.text(56, 10));
   report.say({"The LSTM does not make the error path long by computing something cleverer. It makes the path simple: "
