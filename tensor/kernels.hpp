@@ -44,7 +44,7 @@ struct Kernels {
   // C[:, j0:j1] += A B[:, j0:j1], cache-blocked with packed panels (Goto & van de Geijn 2008).
   void (*gemm_blocked)(const MatrixView& a, const MatrixView& b, real* c, std::size_t ldc, std::size_t m,
                        std::size_t k, std::size_t j0, std::size_t j1);
-  // C += A B for products too small to repay packing: direct loops along contiguous memory.
+  // C += A B for products whose B fits in the caches: B's rows read where they lie, A's values broadcast in place.
   void (*gemm_small)(const MatrixView& a, const MatrixView& b, real* c, std::size_t m, std::size_t n, std::size_t k);
   // B (k x n) packed into the panels gemm_panels reads: `panel_size(k, n)` values.
   void (*pack_panels)(const MatrixView& b, std::size_t k, std::size_t n, real* panels);
