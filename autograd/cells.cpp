@@ -9,6 +9,7 @@
 
 #include "autograd/cell_kernels.hpp"
 #include "autograd/ops.hpp"
+#include "tensor/kernels.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/parallel.hpp"
 
@@ -312,6 +313,64 @@ Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, con
     }
     accumulate_weight_grads(y, 2, dA_h, y.value.data(), y.inputs[1]->value, s, 3, reverse);
     if (wants_grad(y, 0)) accumulate_grad(*y.inputs[0], std::move(dA_x));
+  });
+}
+
+Var fused_rnn_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, const Var& bias_hh, Squash squash,
+                    bool reverse) {
+  const LayerShape s = check_layer("fused_rnn_layer", 1, gates_x, h0, nullptr, weight_hh, bias_hh);
+  const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H;
+  Tensor out = Tensor::for_overwrite({T, B, H});
+  const PackedMatrix weight(weight_hh.value().data(), H, H, true);  // W_hh^T, [H, H]
+  for (std::size_t step = 0; step < T; ++step) {
+    const std::size_t t = time_of(step, T, reverse), before = reverse ? t + 1 : t - 1;
+    const real* h_prev = step == 0 ? h0.value().data() : out.data() + before * row;
+    split_rows(B, 1.0 * H * H, [&](std::size_t r0, std::size_t r1) {
+      // a = gates_x_t + b_hh + h W_hh^T, built in h_t's own rows, then squashed in place.
+      real* a = out.data() + t * row + r0 * H;
+      fill_bias(a, r1 - r0, H, bias_hh);
+      const real* ax = gates_x.value().data() + t * row + r0 * H;
+      for (std::size_t i = 0; i < (r1 - r0) * H; ++i) a[i] += ax[i];
+      weight.multiply_accumulate(h_prev + r0 * H, r1 - r0, a);
+      if (squash == Squash::tanh) {
+        kernels().tanh(a, a, (r1 - r0) * H);
+      } else {
+        for (std::size_t i = 0; i < (r1 - r0) * H; ++i) a[i] = a[i] > 0 || a[i] != a[i] ? a[i] : real{0};  // NaN stays
+      }
+    });
+  }
+  return record("fused_rnn_layer", std::move(out), layer_inputs({gates_x, h0, weight_hh}, bias_hh),
+                [s, squash, reverse](Node& y) {
+    // Backpropagation through time, last step first, with a_t the pre-activation and h_t = f(a_t):
+    //   dh_t = G_t + dA_{t+1} W_hh          (the output's own gradient, and what step t+1 sends back)
+    //   dA_t = dh_t f'(a_t),  f' = 1 - h_t^2 for tanh, [h_t > 0] for relu (0 at the kink, as PyTorch)
+    // dA_t is also the gradient of gates_x_t; dW_hh and db_hh sum dA over the steps (accumulate_weight_grads).
+    const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H;
+    const real* G = y.grad.data();
+    const real* h = y.value.data();
+    const PackedMatrix weight(y.inputs[2]->value.data(), H, H, false);  // W_hh, [H, H]
+    Tensor dA = Tensor::for_overwrite({T, B, H});
+    for (std::size_t step = T; step-- > 0;) {
+      const std::size_t t = time_of(step, T, reverse);
+      split_rows(B, 1.0 * H * H, [&](std::size_t r0, std::size_t r1) {
+        real* d = dA.data() + t * row + r0 * H;
+        std::copy_n(G + t * row + r0 * H, (r1 - r0) * H, d);
+        if (step + 1 < T) weight.multiply_accumulate(dA.data() + time_of(step + 1, T, reverse) * row + r0 * H, r1 - r0, d);
+        const real* ht = h + t * row + r0 * H;
+        if (squash == Squash::tanh) {
+          for (std::size_t i = 0; i < (r1 - r0) * H; ++i) d[i] *= 1 - ht[i] * ht[i];
+        } else {
+          for (std::size_t i = 0; i < (r1 - r0) * H; ++i) d[i] = ht[i] <= 0 ? real{0} : d[i];
+        }
+      });
+    }
+    if (wants_grad(y, 1)) {
+      Tensor dh0({B, H});  // the first step's h_{t-1} is h0: dh0 = dA_first W_hh
+      weight.multiply_accumulate(dA.data() + time_of(0, T, reverse) * row, B, dh0.data());
+      accumulate_grad(*y.inputs[1], std::move(dh0));
+    }
+    accumulate_weight_grads(y, 2, dA, y.value.data(), y.inputs[1]->value, s, 1, reverse);
+    if (wants_grad(y, 0)) accumulate_grad(*y.inputs[0], std::move(dA));
   });
 }
 

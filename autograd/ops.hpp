@@ -5,7 +5,7 @@
 //   linalg.cpp       matmul, linear
 //   shape.cpp        reshape, permute, transpose, slice, select, concat, stack, index_select
 //   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss, bce_with_logits
-//   cells.cpp        fused_lstm_cell, fused_gru_cell, fused_lstm_layer, fused_gru_layer
+//   cells.cpp        fused_lstm_cell, fused_gru_cell, fused_lstm_layer, fused_gru_layer, fused_rnn_layer
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
 
@@ -113,5 +113,10 @@ LSTMLayerOutput fused_lstm_layer(const Var& gates_x, const Var& h0, const Var& c
                                  const Var& bias_hh, bool reverse = false);
 // The GRU's states h_t for every t, [T, B, H]; the last one is output[T - 1] (output[0] in reverse).
 Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, const Var& bias_hh, bool reverse = false);
+// Elman's layer, h_t = f(gates_x_t + h_{t-1} W_hh^T + b_hh) with f = tanh or relu (G = 1): its states for every t,
+// [T, B, H], as fused_gru_layer.
+enum class Squash { tanh, relu };
+Var fused_rnn_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, const Var& bias_hh, Squash squash,
+                    bool reverse = false);
 
 }  // namespace rnnlab

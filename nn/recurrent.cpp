@@ -145,9 +145,16 @@ RNN::RNN(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOpt
     : RecurrentLayers("RNN", 1, input_size, hidden_size, rng, options), nonlinearity_(nonlinearity) {}
 
 RNNResult RNN::forward(const Var& x, const Var& h0) const {
-  // Built step by step from the basic ops: h_t = f(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh).
-  const Sequence s = run(x, h0, Var(), false, [this](const Var& projected, const RecurrentState& initial,
-                                                     const Weights& w, bool reverse) {
+  // h_t = f(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh): the time loop as one node (autograd's fused_rnn_layer), or,
+  // with anomaly detection on, step by step from the basic ops, so that an anomaly names its op and its time step.
+  // The two are tested equal.
+  const Squash squash = nonlinearity_ == Nonlinearity::tanh ? Squash::tanh : Squash::relu;
+  const Sequence s = run(x, h0, Var(), false, [this, squash](const Var& projected, const RecurrentState& initial,
+                                                             const Weights& w, bool reverse) {
+    if (!anomaly_enabled()) {
+      const Var output = fused_rnn_layer(projected, initial.h, w.weight_hh, w.bias_hh, squash, reverse);
+      return Pass{output, {select(output, 0, reverse ? 0 : projected.shape()[0] - 1), Var()}};
+    }
     const std::size_t steps = projected.shape()[0];
     std::vector<Var> states(steps);
     Var h = initial.h;
