@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <system_error>
 #include <unistd.h>
 
 namespace rnnlab {
@@ -167,6 +169,8 @@ Tensor decode_npy(std::string_view bytes, const std::string& source) {
 }
 
 std::string read_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) throw FormatError("cannot read '" + path + "': it is a folder, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FormatError("cannot open '" + path + "': " + std::strerror(errno));
   std::ostringstream content;
@@ -177,6 +181,9 @@ std::string read_file(const std::string& path) {
 
 void write_file_atomically(const std::string& path, std::string_view bytes,
                            const std::function<void(std::size_t written)>& after_chunk) {
+  if (path.empty()) throw FormatError("cannot write a file with an empty name");
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) throw FormatError("cannot write '" + path + "': it is a folder");
   const std::string temporary = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw FormatError("cannot write '" + temporary + "': " + std::strerror(errno));

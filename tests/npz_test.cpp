@@ -58,4 +58,11 @@ TEST_CASE("npz: corrupt or truncated or compressed archives are refused with the
   CHECK_CONTAINS(message_of<FormatError>([] { (void)encode_npz({{"w", Tensor()}, {"w", Tensor()}}); }), "duplicate");
 }
 
+TEST_CASE("npz: a folder or an empty name is refused with a message that says so") {
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  CHECK_CONTAINS(message_of<FormatError>([&] { (void)load_npz(folder); }), "it is a folder, not a file");
+  CHECK_CONTAINS(message_of<FormatError>([&] { save_npz(folder, {}); }), "it is a folder");
+  CHECK_CONTAINS(message_of<FormatError>([&] { save_npz("", {}); }), "cannot write a file with an empty name");
+}
+
 }  // TEST_SUITE
