@@ -31,13 +31,14 @@ int lesson_main(int argc, char** argv, const LessonInfo& info, const std::functi
       throw UsageError("this lesson reads no data of yours; --data is for lessons 16-19");
     }
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: %s (--help lists the options)\n", program.c_str(), e.what());
+    std::fprintf(stderr, "%s: %s (--help lists the options)\n", program.c_str(), one_line(e.what()).c_str());
     return 2;
   }
   if (!options) {
     std::printf("Lesson %02d: %s\n%s\n레슨 %02d: %s\n%s\n%s", info.number, info.title.en.c_str(),
                 wrap(info.story.en, 100, 0).c_str(), info.number, info.title.ko.c_str(), wrap(info.story.ko, 100, 0).c_str(),
                 usage(program).c_str());
+    if (info.data != nullptr) std::printf("  --data for this lesson: %s\n", info.data);
     return 0;
   }
   try {
