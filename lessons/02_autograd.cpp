@@ -19,6 +19,7 @@
 #include "autograd/dot.hpp"
 #include "autograd/gradcheck.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/02_autograd.md.hpp"
 #include "lessons/common/graph_svg.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -27,18 +28,7 @@
 
 namespace rnnlab::lessons::lesson02 {
 
-const LessonInfo info = {
-    2, "02_autograd", {"Reverse-mode autograd",
-                       "역방향 모드 자동 미분"},
-    {"Rumelhart, Hinton & Williams (1986) made multi-layer networks trainable by back-propagating errors: record the "
-     "computation as a graph, then apply the chain rule once per node from the loss back to every weight. Every "
-     "later lesson trains with exactly this machinery, so here we open it up and check it.",
-     "Rumelhart, Hinton & Williams(1986)는 오차를 역전파하여 다층 신경망을 학습할 수 있게 만들었다: 계산을 그래프로 "
-     "기록한 뒤, 손실에서 모든 가중치까지 노드마다 한 번씩 연쇄 법칙을 적용한다. 이후의 모든 레슨이 바로 이 장치로 "
-     "학습하므로, 여기서 그 속을 열어 보고 검증한다."},
-    {"The computation graph of one neuron, its gradients by hand, by autograd and by finite differences; then a "
-     "2-4-1 network learns XOR.",
-     "뉴런 하나의 계산 그래프와 그 기울기를 손으로, autograd로, 유한 차분으로 구한다. 그다음 2-4-1 신경망이 XOR을 배운다."}};
+const LessonInfo info = {2, "02_autograd", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -153,20 +143,9 @@ int run(const Options& options) {
   const Config c = config(options.quick, options.seed);
   const Result r = experiment(c);
 
-  report.say({"One neuron with weights w1 = 0.8, w2 = -1.2, bias b = 0.3, inputs x1 = 1.5, x2 = -0.5 and target t = 1. "
-             "The forward pass computes z = w1 x1 + w2 x2 + b, y = tanh(z) and L = (y - t)^2, recording each op as a node "
-             "of a graph. backward(L) then visits the nodes in reverse order; each multiplies the gradient arriving at "
-             "its output by its local derivative (for tanh: 1 - y^2) and adds the result into its inputs' gradients.",
-              "가중치 w1 = 0.8, w2 = -1.2, 편향 b = 0.3, 입력 x1 = 1.5, x2 = -0.5, 목표 t = 1인 뉴런 하나. 순방향 계산은 "
-             "z = w1 x1 + w2 x2 + b, y = tanh(z), L = (y - t)^2을 구하면서 각 연산을 그래프의 노드로 기록한다. 그러면 "
-             "backward(L)이 노드들을 역순으로 방문한다. 각 노드는 자기 출력에 도착한 기울기에 자신의 국소 미분(tanh라면 "
-             "1 - y^2)을 곱하고, 그 결과를 입력들의 기울기에 더한다."});
+  report.say("one-neuron");
   report.write("graph.dot", r.dot);
-  report.plot("graph.svg", r.graph_svg,
-              {"The neuron's computation graph after backward: leaves in blue, ops in orange, each with its value and "
-              "the gradient of L with respect to it. (graph.dot holds the same graph for Graphviz.)",
-               "backward 후의 뉴런 계산 그래프: 잎 노드는 파란색, 연산은 주황색이며, 각각 값과 그에 대한 L의 기울기를 표시한다. "
-              "(graph.dot에 Graphviz용으로 같은 그래프가 있다.)"});
+  report.plot("graph.svg", r.graph_svg);
   report.block("  Graphviz source (graph.dot):\n" + r.dot);
 
   char table[512];
@@ -180,21 +159,9 @@ int run(const Options& options) {
                 r.hand_grads[2]);
   report.block(table);
   report.figure("gradcheck max relative error", r.gradcheck_max_rel_error);
-  report.say({"A value used twice gets both contributions: with b = a + a and c = b + b, dc/da = " +
-             std::to_string(static_cast<int>(r.reused_node_grad)) +
-             ". This is why gradients accumulate (+=), why backward() must finish every user of a node before passing its "
-             "gradient on (the topological order), and why a training loop calls zero_grad() before each step.",
-              "두 번 쓰인 값은 두 기여를 모두 받는다: b = a + a, c = b + b이면 dc/da = " +
-             std::to_string(static_cast<int>(r.reused_node_grad)) +
-             ". 그래서 기울기는 누적되고(+=), backward()는 어떤 노드의 기울기를 넘기기 전에 그 노드를 쓰는 모든 노드를 "
-             "먼저 끝내야 하며(위상 정렬 순서), 학습 루프는 매 스텝 전에 zero_grad()를 호출한다."});
+  report.say("value-used-twice", {{"reused_node_grad", static_cast<int>(r.reused_node_grad)}});
 
-  report.say({"Now XOR, the function a single layer cannot compute (Minsky & Papert 1969): a 2-4-1 network with tanh "
-             "hidden units, mean squared error, Adam with learning rate 0.01, " + std::to_string(c.steps) +
-             " full-batch steps, " + std::to_string(c.seeds) + " random initializations.",
-              "이제 단층으로는 계산할 수 없는 함수인 XOR(Minsky & Papert 1969): tanh 은닉 유닛을 가진 2-4-1 신경망, 평균 "
-             "제곱 오차, 학습률 0.01의 Adam, 전체 배치 " + std::to_string(c.steps) + " 스텝, 무작위 초기화 " +
-             std::to_string(c.seeds) + "가지."});
+  report.say("xor", {{"steps", c.steps}, {"seeds", c.seeds}});
   plot::LineChart curves;
   curves.title = "XOR: training loss of a 2-4-1 network, one line per seed";
   curves.x_label = "step";
@@ -211,10 +178,7 @@ int run(const Options& options) {
   }
   curves.reference_lines = {{0.25, "0.25: predicting 0.5 always"}, {0.01, "0.01: solved"}};
   curves.y_min = 1e-6;
-  report.plot("xor_loss.svg", curves.svg(),
-              {"Every seed leaves the 0.25 plateau and falls below 0.01 (and keeps falling; the axis stops at 1e-6).",
-               "모든 시드가 0.25의 평탄 구간을 벗어나 0.01 아래로 내려간다(그리고 계속 내려간다. 축은 1e-6에서 끊었다)."},
-              curves.text());
+  report.plot("xor_loss.svg", curves.svg(), {}, curves.text());
   for (std::size_t s = 0; s < r.steps_to_solve.size(); ++s) {
     report.figure("XOR seed " + std::to_string(s) + ": first step with MSE < 0.01", static_cast<double>(r.steps_to_solve[s]));
   }

@@ -21,8 +21,9 @@
 #include <cmath>
 #include <string>
 
-#include "autograd/ops.hpp"
 #include "autograd/mode.hpp"
+#include "autograd/ops.hpp"
+#include "lessons/03_window_problem.md.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -31,19 +32,7 @@
 
 namespace rnnlab::lessons::lesson03 {
 
-const LessonInfo info = {
-    3, "03_window_problem", {"The window problem",
-                             "윈도 문제"},
-    {"Before recurrent networks, sequences were fed to feedforward nets through a window of the last k inputs, turning "
-     "time into space. Elman (1990, \"Finding structure in time\") pointed out what that costs: the net sees only its "
-     "window, and cannot tell where in a pattern it stands.",
-     "순환 신경망 이전에는 시퀀스를 최근 k개 입력의 윈도를 통해 순방향 신경망에 넣었다. 시간을 공간으로 바꾼 것이다. "
-     "Elman(1990, \"Finding structure in time\")은 그 대가를 지적했다: 신경망은 자기 윈도만 보며, 패턴 안에서 자신이 "
-     "어디에 있는지 알 수 없다."},
-    {"Elman's temporal XOR: MLPs that see the last 1 or 2 bits fail to predict the predictable bit, because they cannot "
-     "tell where in the triple they are.",
-     "Elman의 시간 XOR: 마지막 1비트나 2비트를 보는 MLP는 예측 가능한 비트를 예측하지 못한다. 세 비트 묶음 안에서 자신이 "
-     "어디에 있는지 모르기 때문이다."}};
+const LessonInfo info = {3, "03_window_problem", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -147,16 +136,8 @@ std::vector<Claim> claims(const Result& r) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"The stream: random bit pairs, each followed by their XOR (a b a^b c d c^d ...): " +
-             std::to_string(c.train_bits) + " bits to train on, " + std::to_string(c.test_bits) +
-             " fresh bits to test. Each MLP sees the last k bits and predicts the next with one sigmoid output; " +
-             std::to_string(c.hidden) + " tanh hidden units, mean squared error, Adam 0.01, " + std::to_string(c.steps) +
-             " full-batch steps. We measure the test error separately at each position of the triple.",
-              "스트림: 무작위 비트 쌍 뒤에 그 XOR이 따라온다(a b a^b c d c^d ...). 학습용 " +
-             std::to_string(c.train_bits) + "비트, 시험용 새 비트 " + std::to_string(c.test_bits) +
-             "개. 각 MLP는 마지막 k비트를 보고 시그모이드 출력 하나로 다음 비트를 예측한다. tanh 은닉 유닛 " +
-             std::to_string(c.hidden) + "개, 평균 제곱 오차, Adam 0.01, 전체 배치 " + std::to_string(c.steps) +
-             " 스텝. 시험 오차는 세 비트 묶음의 위치별로 따로 잰다."});
+  report.say("the-stream",
+             {{"train_bits", c.train_bits}, {"test_bits", c.test_bits}, {"hidden", c.hidden}, {"steps", c.steps}});
   const Result r = experiment(c);
 
   plot::BarChart bars;
@@ -171,12 +152,7 @@ int run(const Options& options) {
   }
   bars.reference_lines = {{0.25, "1/4: guessing 1/2"}, {1.0 / 9, "1/9: best with a 2-bit window"}};
   bars.y_max = 0.32;
-  report.plot("mse_by_phase.svg", bars.svg(860),
-              {"Neither window net predicts the XOR bit: k = 1 is at chance everywhere; k = 2 sees both bits it needs but, "
-              "not knowing where it is in the triple, settles for 1/9 there and pays for it at the other positions.",
-               "어느 윈도 신경망도 XOR 비트를 예측하지 못한다: k = 1은 모든 위치에서 우연 수준이다. k = 2는 필요한 두 비트를 모두 "
-              "보지만, 묶음 안의 위치를 모르기 때문에 그 자리에서 1/9에 머물고, 다른 위치에서 그 대가를 치른다."},
-              bars.text());
+  report.plot("mse_by_phase.svg", bars.svg(860), {}, bars.text());
 
   plot::LineChart curves;
   curves.title = "Training loss of the window nets";
@@ -192,17 +168,9 @@ int run(const Options& options) {
     curves.series.push_back(s);
   }
   curves.reference_lines = {{0.25, "0.25"}, {(1.0 / 9 + 2 * 5.0 / 18) / 3, "0.222: best average for k = 2"}};
-  report.plot("training_loss.svg", curves.svg(), {"Both nets converge, to the best their window allows, and no further.",
-                                                  "두 신경망 모두 수렴한다. 윈도가 허락하는 최선까지, 그리고 거기서 더는 가지 않는다."});
+  report.plot("training_loss.svg", curves.svg());
 
-  report.say({"A feedforward net is a function of its window and nothing else. With k = 2 the two bits that determine "
-             "the XOR bit are right there, yet the same pair of bits shows up at every position of the triple, and "
-             "only one of those positions is the XOR. To predict it, the network needs to know where it is in time. "
-             "Elman's answer (lesson 06) is a network with state: its own previous hidden activity fed back as input.",
-              "순방향 신경망은 자기 윈도의 함수일 뿐 그 밖의 무엇도 아니다. k = 2이면 XOR 비트를 결정하는 두 비트가 바로 눈앞에 "
-             "있지만, 같은 비트 쌍이 묶음의 모든 위치에 나타나고, 그중 한 위치만 XOR이다. 그것을 예측하려면 신경망이 "
-             "시간 속 자신의 위치를 알아야 한다. Elman의 답(레슨 06)은 상태를 가진 신경망, 즉 자신의 이전 은닉 활성을 "
-             "다시 입력으로 넣는 신경망이다."});
+  report.say("a-function-of-its-window");
   report.claims(claims(r));
   return report.finish();
 }

@@ -20,6 +20,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/04_tdnn.md.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -30,19 +31,7 @@
 
 namespace rnnlab::lessons::lesson04 {
 
-const LessonInfo info = {
-    4, "04_tdnn", {"The time-delay neural network",
-                   "시간 지연 신경망(TDNN)"},
-    {"Waibel, Hanazawa, Hinton, Shikano & Lang (1989) recognized the spoken consonants /b/, /d/ and /g/ at 98.5%, "
-     "beating the best hidden Markov models (93.7%), with a network that applies the same small set of weights to "
-     "every window of a few frames: a feature is detected wherever in time it occurs.",
-     "Waibel, Hanazawa, Hinton, Shikano & Lang(1989)은 말소리 자음 /b/, /d/, /g/를 98.5%로 인식해 당시 최고의 은닉 "
-     "마르코프 모델(93.7%)을 이겼다. 그 신경망은 같은 작은 가중치 집합을 몇 프레임짜리 모든 윈도에 적용한다. 특징이 "
-     "시간의 어디에 나타나든 검출되는 것이다."},
-    {"Shared weights over time make a network shift invariant: a TDNN trained on aligned tokens still recognizes "
-     "them shifted by 3 frames; an MLP of the same data does not.",
-     "시간에 걸쳐 공유된 가중치는 신경망을 이동 불변으로 만든다: 정렬된 토큰으로 학습한 TDNN은 3프레임 밀린 토큰도 "
-     "여전히 알아보지만, 같은 데이터로 학습한 MLP는 그러지 못한다."}};
+const LessonInfo info = {4, "04_tdnn", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -180,16 +169,7 @@ std::vector<Claim> claims(const Result& r) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"Each token is 15 frames of 16 frequency channels. Silence until the onset; then two formants glide for "
-             "3 frames into the same vowel. /b/: both rise; /d/: the first rises, the second falls; /g/: the first "
-             "falls, the second rises. Noise of standard deviation 0.3 on every value. Both networks train on " +
-             std::to_string(c.train_tokens) + " tokens with the onset at frame 5 (Adam, " + std::to_string(c.steps) +
-             " steps of " + std::to_string(c.batch) + "), and are tested on fresh tokens, aligned and shifted.",
-              "토큰 하나는 주파수 채널 16개짜리 프레임 15개다. 시작점까지는 무음, 그다음 두 포먼트가 3프레임 동안 미끄러지며 같은 "
-             "모음으로 들어간다. /b/: 둘 다 올라간다. /d/: 첫째는 올라가고 둘째는 내려간다. /g/: 첫째는 내려가고 둘째는 "
-             "올라간다. 모든 값에 표준 편차 0.3의 잡음. 두 신경망 모두 시작점이 프레임 5에 있는 토큰 " +
-             std::to_string(c.train_tokens) + "개로 학습하고(Adam, " + std::to_string(c.batch) + "개씩 " +
-             std::to_string(c.steps) + " 스텝), 정렬된 새 토큰과 밀린 새 토큰으로 시험한다."});
+  report.say("the-tokens", {{"train_tokens", c.train_tokens}, {"steps", c.steps}, {"batch", c.batch}});
   const Result r = experiment(c);
 
   plot::HeatMap tokens;
@@ -204,11 +184,7 @@ int run(const Options& options) {
   tokens.x_last = static_cast<double>(tokens.cols - 1);
   tokens.y_first = 0;
   tokens.y_last = data::token_channels - 1;
-  report.plot("tokens.svg", tokens.svg(860, 360),
-              {"The consonants differ only in the direction of the formant glides right after the onset; the vowel is "
-              "the same. (Drawn without noise; every training and test token has noise of standard deviation 0.3.)",
-               "자음들은 시작점 직후 포먼트가 미끄러지는 방향만 다르고, 모음은 같다. (잡음 없이 그렸다. 학습과 시험의 모든 토큰에는 "
-              "표준 편차 0.3의 잡음이 있다.)"});
+  report.plot("tokens.svg", tokens.svg(860, 360));
 
   report.figure("TDNN parameters", static_cast<double>(r.tdnn_parameters));
   report.figure("MLP parameters", static_cast<double>(r.mlp_parameters));
@@ -231,10 +207,7 @@ int run(const Options& options) {
   }
   by_shift.series = {tdnn_line, mlp_line};
   by_shift.reference_lines = {{1.0 / 3, "chance: 1/3"}};
-  report.plot("accuracy_by_shift.svg", by_shift.svg(),
-              {"Trained only at shift 0, the TDNN keeps its accuracy at every shift; the MLP falls towards chance.",
-               "밀림 0에서만 학습했는데도 TDNN은 모든 밀림에서 정확도를 유지하고, MLP는 우연 수준으로 떨어진다."},
-              by_shift.text(56, 10));
+  report.plot("accuracy_by_shift.svg", by_shift.svg(), {}, by_shift.text(56, 10));
 
   plot::HeatMap layer1;
   layer1.title = "First TDNN layer on the /d/ token: 8 units x 13 positions";
@@ -248,22 +221,9 @@ int run(const Options& options) {
   layer1.x_last = static_cast<double>(layer1.cols - 1);
   layer1.y_first = 0;
   layer1.y_last = 7;
-  report.plot("layer1.svg", layer1.svg(760, 360),
-              {"The units respond where the glide is (windows around frames 3-7), whatever its absolute time.",
-               "유닛들은 절대 시간이 언제든 미끄러짐이 있는 곳(프레임 3-7 주변의 윈도)에서 반응한다."});
+  report.plot("layer1.svg", layer1.svg(760, 360));
 
-  report.say({"The TDNN's units are feature detectors swept along time: the same 48 weights look at frames 0-2, 1-3, "
-             "..., 12-14, and the second layer's evidence is averaged over all positions. Shifting the sound moves "
-             "where the detectors fire, not whether they fire. The MLP has a separate weight for every (frame, "
-             "channel) pair, so what it learned at frames 5-7 means nothing at frames 2-4. This is the convolution "
-             "that image networks later made famous, applied to time; and its window is still fixed: 3 + 5 - 1 = 7 "
-             "frames. Memory of unbounded length needs a state, which is where the next lessons go.",
-              "TDNN의 유닛은 시간을 따라 쓸고 지나가는 특징 검출기다: 같은 48개의 가중치가 프레임 0-2, 1-3, ..., 12-14를 보고, "
-             "두 번째 레이어의 증거는 모든 위치에 걸쳐 평균된다. 소리를 밀면 검출기가 반응하는 위치가 움직일 뿐, 반응 "
-             "여부는 바뀌지 않는다. MLP는 (프레임, 채널) 쌍마다 따로 가중치를 가지므로, 프레임 5-7에서 배운 것이 "
-             "프레임 2-4에서는 아무 의미가 없다. 이것은 훗날 이미지 신경망이 유명하게 만든 합성곱을 시간에 적용한 것이다. "
-             "그리고 그 윈도는 여전히 고정되어 있다: 3 + 5 - 1 = 7 프레임. 길이에 제한이 없는 기억에는 상태가 필요하며, "
-             "다음 레슨들이 그리로 간다."});
+  report.say("feature-detectors");
   report.claims(claims(r));
   return report.finish();
 }

@@ -21,6 +21,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/05_jordan.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -28,19 +29,7 @@
 
 namespace rnnlab::lessons::lesson05 {
 
-const LessonInfo info = {
-    5, "05_jordan", {"Jordan's network",
-                     "Jordan 신경망"},
-    {"Jordan (1986) asked how a network can produce actions in serial order. His answer fed the network's own "
-     "outputs back through state units that keep a decaying trace of what it has done: the first network whose "
-     "behaviour unfolds in time because of a state it carries.",
-     "Jordan(1986)은 신경망이 어떻게 순서대로 행동을 만들어 낼 수 있는지 물었다. 그의 답은 신경망 자신의 출력을 상태 "
-     "유닛을 통해 되먹이는 것이었다. 상태 유닛은 지금까지 한 일의 흔적을 감쇠시키며 간직한다. 자신이 지닌 상태 "
-     "덕분에 행동이 시간 속에서 펼쳐지는 최초의 신경망이다."},
-    {"A Jordan network with state decay mu = 0.5 learns to produce two sequences that repeat symbols; with mu = 0 (the "
-     "state is only the last output) it cannot.",
-     "상태 감쇠 mu = 0.5인 Jordan 신경망은 기호가 반복되는 두 시퀀스를 만들어 내는 법을 배운다. mu = 0이면(상태가 마지막 "
-     "출력뿐이면) 배우지 못한다."}};
+const LessonInfo info = {5, "05_jordan", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -147,14 +136,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"Plan A: a b c b a d. Plan B: c b a b c d. Symbols are one-hot over 4 units; the plan is 2 input units. "
-             "2 plan + 4 state units -> " + std::to_string(c.hidden) + " sigmoid hidden units -> 4 sigmoid outputs, "
-             "trained online (one update per sequence) by backprop with learning rate 0.5 for " + std::to_string(c.epochs) +
-             " epochs, with teacher forcing; then each plan is run free, its own outputs fed back.",
-              "계획 A: a b c b a d. 계획 B: c b a b c d. 기호는 유닛 4개에 대한 원-핫이고, 계획은 입력 유닛 2개다. "
-             "계획 2개 + 상태 유닛 4개 -> 시그모이드 은닉 유닛 " + std::to_string(c.hidden) + "개 -> 시그모이드 출력 4개. "
-             "교사 강요(teacher forcing)를 쓰며 학습률 0.5의 역전파로 " + std::to_string(c.epochs) +
-             " 에폭 동안 온라인으로(시퀀스마다 한 번 갱신) 학습한다. 그다음 각 계획을 자유롭게 실행하여 자신의 출력을 되먹인다."});
+  report.say("the-plans", {{"hidden", c.hidden}, {"epochs", c.epochs}});
   const Result r = experiment(c);
 
   std::string table = "  mu    seed   plan A (abcbad)   plan B (cbabcd)   largest error\n";
@@ -207,21 +189,9 @@ int run(const Options& options) {
   }
   outputs.x_first = 0;
   outputs.x_last = static_cast<double>(outputs.cols - 1);
-  report.plot("outputs.svg", outputs.svg(1000, 300),
-              {"With mu = 0.5 every step has one clear winner, the right one. With mu = 0, after the first 'b' the network cannot know where it is and falls into a loop.",
-               "mu = 0.5이면 모든 스텝에 뚜렷한 승자가 하나 있고, 그것이 정답이다. mu = 0이면 첫 'b' 이후 신경망은 자신이 어디에 있는지 알 수 없어 고리에 빠진다."});
+  report.plot("outputs.svg", outputs.svg(1000, 300));
 
-  report.say({"Why mu matters: the state after 'a b' is s = mu a + b, and after 'a b c b' it is s = mu^3 a + mu^2 b + mu c "
-             "+ b. With mu = 0.5 these are (0.5, 1, 0, 0) and (0.125, 1.25, 0.5, 0): different inputs, so the network can "
-             "answer 'c' to the first and 'a' to the second. With mu = 0 both are (0, 1, 0, 0): the same input must "
-             "produce two different outputs, and no weights can do that. A memory made of recent outputs, decaying "
-             "smoothly, is already enough for serial order; Elman (next lesson) feeds back the hidden units instead, "
-             "so the network chooses for itself what to remember.",
-              "mu가 중요한 이유: 'a b' 뒤의 상태는 s = mu a + b이고, 'a b c b' 뒤의 상태는 s = mu^3 a + mu^2 b + mu c + b다. "
-             "mu = 0.5이면 이들은 (0.5, 1, 0, 0)과 (0.125, 1.25, 0.5, 0)이다. 입력이 다르므로 신경망은 앞의 것에 'c'로, "
-             "뒤의 것에 'a'로 답할 수 있다. mu = 0이면 둘 다 (0, 1, 0, 0)이다. 같은 입력이 두 가지 다른 출력을 내야 하고, "
-             "어떤 가중치도 그렇게 할 수 없다. 최근 출력으로 이루어져 부드럽게 감쇠하는 기억만으로도 순서를 만들기에 "
-             "충분하다. Elman(다음 레슨)은 대신 은닉 유닛을 되먹여, 무엇을 기억할지 신경망이 스스로 고르게 한다."});
+  report.say("why-mu-matters");
   report.claims(claims(r, c));
   return report.finish();
 }

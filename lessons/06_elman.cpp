@@ -20,6 +20,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/03_window_problem.hpp"
+#include "lessons/06_elman.md.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -29,19 +30,7 @@
 
 namespace rnnlab::lessons::lesson06 {
 
-const LessonInfo info = {
-    6, "06_elman", {"Elman's network and backpropagation through time",
-                    "Elman 신경망과 시간에 따른 역전파(BPTT)"},
-    {"Elman (1990) fed a copy of the hidden layer back as \"context\", so the network carries a state it shapes "
-     "itself. On the temporal XOR stream, where lesson 03's window nets failed, it learns where it is in the pattern, "
-     "and backpropagation through time teaches it that far better than Elman's one-step training.",
-     "Elman(1990)은 은닉 레이어의 복사본을 \"문맥\"으로 되먹여, 신경망이 스스로 만들어 가는 상태를 지니게 했다. 레슨 03의 "
-     "윈도 신경망이 실패한 시간 XOR 스트림에서, 이 신경망은 패턴 속 자신의 위치를 배운다. 그리고 시간에 따른 역전파는 "
-     "Elman의 한 스텝 학습보다 그것을 훨씬 잘 가르친다."},
-    {"An Elman network predicts the XOR bit the window nets could not: error dips every third step. Full BPTT "
-     "learns it well; Elman's original one-step training, partly.",
-     "Elman 신경망은 윈도 신경망이 못 한 XOR 비트 예측을 해낸다: 오차가 세 스텝마다 움푹 꺼진다. 전체 BPTT는 이를 잘 "
-     "배우고, Elman의 원래 한 스텝 학습은 일부만 배운다."}};
+const LessonInfo info = {6, "06_elman", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -170,19 +159,12 @@ std::vector<Claim> claims(const Result& r) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"The stream of lesson 03: random bit pairs, each followed by their XOR. A 1-" + std::to_string(c.hidden) +
-             "-1 Elman network reads one bit per step and predicts the next. Two ways of training it, on windows of " +
-             std::to_string(c.window) + " bits, batches of " + std::to_string(c.batch) + ", Adam 0.01, " +
-             std::to_string(c.steps) + " steps, " + std::to_string(c.seeds) +
-             " seeds each: (a) Elman's: the context is a copy, the error goes back one step only; (b) full "
-             "backpropagation through time over the window. Then each runs over " + std::to_string(c.test_bits) +
-             " fresh bits without a break.",
-              "레슨 03의 스트림: 무작위 비트 쌍 뒤에 그 XOR이 따라온다. 1-" + std::to_string(c.hidden) +
-             "-1 Elman 신경망이 스텝마다 한 비트를 읽고 다음 비트를 예측한다. 두 가지 방식으로 학습한다. " +
-             std::to_string(c.window) + "비트 윈도, 배치 " + std::to_string(c.batch) + ", Adam 0.01, " +
-             std::to_string(c.steps) + " 스텝, 방식마다 시드 " + std::to_string(c.seeds) +
-             "개: (a) Elman의 방식: 문맥은 복사본이고 오차는 한 스텝만 거슬러 간다. (b) 윈도 전체에 걸친 시간에 따른 "
-             "역전파. 그다음 각 신경망이 끊김 없이 새 비트 " + std::to_string(c.test_bits) + "개를 읽는다."});
+  report.say("the-elman-net", {{"hidden", c.hidden},
+                               {"window", c.window},
+                               {"batch", c.batch},
+                               {"steps", c.steps},
+                               {"seeds", c.seeds},
+                               {"test_bits", c.test_bits}});
   const Result r = experiment(c);
 
   for (const Run& run : r.runs) {
@@ -222,26 +204,9 @@ int run(const Options& options) {
   rms.series.push_back(line_of("window net, k = 2 (lesson 03)", r.window_rms[1], true));
   rms.series.push_back(line_of("window net, k = 1 (lesson 03)", r.window_rms[0], true));
   rms.x_marks = {3, 6, 9, 12};
-  report.plot("rms_error.svg", rms.svg(860, 440),
-              {"The Elman network's error dips at every XOR bit (dotted lines): it knows where it is in the triple. "
-              "Trained by BPTT the dip reaches almost zero. The 2-bit window net dips only to sqrt(1/9) = 0.33 and pays "
-              "for it at the other bits; the 1-bit window net stays at 0.5.",
-               "Elman 신경망의 오차는 XOR 비트(점선)마다 움푹 꺼진다: 세 비트 묶음 속 자신의 위치를 안다. BPTT로 학습하면 그 골이 "
-              "거의 0에 닿는다. 2비트 윈도 신경망은 sqrt(1/9) = 0.33까지만 내려가고 다른 비트에서 대가를 치르며, "
-              "1비트 윈도 신경망은 0.5에 머문다."},
-              rms.text(60, 12));
+  report.plot("rms_error.svg", rms.svg(860, 440), {}, rms.text(60, 12));
 
-  report.say({"The window net with k = 2 saw the two bits that determine the XOR bit and still could not use them, "
-             "because it did not know where it was. The SRN's state is built from everything it has read, so it can "
-             "tell 'the last two bits were a pair' from 'the last bit was an XOR'. One-step training makes the state "
-             "useful only by luck: the weights that write into the context are never told what would have helped later. "
-             "BPTT tells them, by sending the error back through every step of the window. That same path, multiplied "
-             "once per step, is what lesson 08 follows as it shrinks.",
-              "k = 2인 윈도 신경망은 XOR 비트를 결정하는 두 비트를 보았지만, 자신이 어디에 있는지 몰라 그것을 쓰지 못했다. "
-             "SRN의 상태는 지금까지 읽은 모든 것으로 만들어지므로 '마지막 두 비트가 한 쌍이었다'와 '마지막 비트가 XOR이었다'를 "
-             "구별할 수 있다. 한 스텝 학습은 상태를 운에 맡겨서만 쓸모 있게 만든다: 문맥에 값을 써넣는 가중치는 나중에 "
-             "무엇이 도움이 되었을지 결코 듣지 못한다. BPTT는 오차를 윈도의 모든 스텝으로 되돌려 보내 그것을 알려 준다. "
-             "스텝마다 한 번씩 곱해지는 바로 그 경로가, 레슨 08이 쫓아가며 줄어드는 것을 지켜볼 경로다."});
+  report.say("state-against-window");
   report.claims(claims(r));
   return report.finish();
 }

@@ -22,6 +22,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/07_letters_and_words.md.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -32,19 +33,7 @@
 
 namespace rnnlab::lessons::lesson07 {
 
-const LessonInfo info = {
-    7, "07_letters_and_words", {"Structure in letters and words",
-                                "글자와 단어 속의 구조"},
-    {"Elman (1990) trained recurrent networks only to predict the next letter, then looked at where they failed. "
-     "The errors map the structure of the stream: which letters are predictable, which features of an unpredictable "
-     "letter still are, and where the words begin, although no word boundary was ever marked.",
-     "Elman(1990)은 순환 신경망에게 다음 글자를 예측하는 것만 가르친 뒤, 어디서 틀리는지를 살펴보았다. 오차는 스트림의 "
-     "구조를 그려 낸다: 어떤 글자가 예측 가능한지, 예측할 수 없는 글자의 어떤 특징은 여전히 예측 가능한지, 그리고 단어 "
-     "경계를 한 번도 표시하지 않았는데도 단어가 어디서 시작하는지."},
-    {"An Elman network predicting letters: the error is low inside predictable stretches and high at random choices, "
-     "which reveals syllables and, in unspaced text, words.",
-     "글자를 예측하는 Elman 신경망: 예측 가능한 구간 안에서는 오차가 낮고 무작위 선택에서는 높다. 이것이 음절을, "
-     "띄어쓰기 없는 텍스트에서는 단어를 드러낸다."}};
+const LessonInfo info = {7, "07_letters_and_words", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -232,16 +221,10 @@ std::vector<Claim> claims(const Result& r) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"(1) " + std::to_string(c.consonants) + " random consonants, each followed by its vowels (ba, dii, guuu), "
-             "every letter coded by Elman's 6 phonetic features. A 6-" + std::to_string(c.letter_hidden) +
-             "-6 Elman network learns to predict the next letter's features (windows of " + std::to_string(c.window) +
-             " letters, full BPTT inside each, one window per Adam update with learning rate 0.01, " +
-             std::to_string(c.letter_epochs) + " epochs), then reads a fresh stream.",
-              "(1) 무작위 자음 " + std::to_string(c.consonants) + "개, 각각 뒤에 모음이 따라온다(ba, dii, guuu). "
-             "모든 글자는 Elman의 음성 특징 6개로 부호화된다. 6-" + std::to_string(c.letter_hidden) +
-             "-6 Elman 신경망이 다음 글자의 특징을 예측하도록 배운다(" + std::to_string(c.window) +
-             "글자 윈도, 윈도 안에서는 전체 BPTT, 윈도 하나당 학습률 0.01의 Adam 갱신 한 번, " +
-             std::to_string(c.letter_epochs) + " 에폭). 그다음 새 스트림을 읽는다."});
+  report.say("letters", {{"consonants", c.consonants},
+                         {"letter_hidden", c.letter_hidden},
+                         {"window", c.window},
+                         {"letter_epochs", c.letter_epochs}});
   const Result r = experiment(c);
   const LetterResult& L = r.letters;
 
@@ -259,9 +242,7 @@ int run(const Options& options) {
     fig4.x_labels.emplace_back(static_cast<double>(i), std::string(1, L.test_letters[offset + i + 1]));
   }
   fig4.series = {line};
-  report.plot("letter_error.svg", fig4.svg(), {"Consonants are unpredictable (high error); the vowels after them are not.",
-                                               "자음은 예측할 수 없고(오차가 높다), 그 뒤의 모음은 예측할 수 있다."},
-              fig4.text(60, 10));
+  report.plot("letter_error.svg", fig4.svg(), {}, fig4.text(60, 10));
 
   // Elman's Fig. 5: two feature bits over the same letters.
   plot::LineChart fig5;
@@ -279,24 +260,16 @@ int run(const Options& options) {
     fig5.series.push_back(s);
   }
   fig5.x_labels = fig4.x_labels;
-  report.plot("feature_error.svg", fig5.svg(),
-              {"At each consonant the network knows that a consonant comes (the 'consonant' bit is right) but not which "
-              "(the 'high' bit, true only for d, is a guess).",
-               "각 자음에서 신경망은 자음이 온다는 것은 알지만('자음' 비트는 맞다) 어느 자음인지는 모른다('high' 비트는 d일 때만 "
-              "참이므로 추측이다)."});
+  report.plot("feature_error.svg", fig5.svg());
   report.figure("RMS error predicting vowels", L.vowel_rms);
   report.figure("RMS error predicting consonants", L.consonant_rms);
   report.figure("'consonant' bit at consonants (RMS)", L.consonant_bit_at_consonants);
   report.figure("'high' bit at consonants (RMS)", L.high_bit_at_consonants);
 
-  report.say({"(2) Sentences of 4 to 9 words from a 15-word lexicon, run together without spaces, " +
-             std::to_string(c.sentences) + " of them to learn from; each letter a random 5-bit code. A 5-" +
-             std::to_string(c.word_hidden) + "-5 network, " + std::to_string(c.word_epochs) + " epochs, " +
-             std::to_string(c.word_seeds) + " seeds.",
-              "(2) 15단어 어휘로 만든 4~9단어짜리 문장을 띄어쓰기 없이 이어 붙인 것 " +
-             std::to_string(c.sentences) + "개로 학습한다. 글자마다 무작위 5비트 코드. 5-" +
-             std::to_string(c.word_hidden) + "-5 신경망, " + std::to_string(c.word_epochs) + " 에폭, 시드 " +
-             std::to_string(c.word_seeds) + "개."});
+  report.say("words", {{"sentences", c.sentences},
+                       {"word_hidden", c.word_hidden},
+                       {"word_epochs", c.word_epochs},
+                       {"word_seeds", c.word_seeds}});
   const WordResult& w = r.words.front();
   plot::LineChart fig6;
   fig6.title = "Error along unspaced text (after Elman 1990, Fig. 6); dotted lines: word starts";
@@ -312,22 +285,12 @@ int run(const Options& options) {
     if (w.word_start[start + i + 1]) fig6.x_marks.push_back(static_cast<double>(i));
   }
   fig6.series = {trace};
-  report.plot("word_error.svg", fig6.svg(1100, 420),
-              {"The error peaks at the first letter of each word and falls as the word becomes predictable.",
-               "오차는 각 단어의 첫 글자에서 정점을 찍고, 단어가 예측 가능해질수록 떨어진다."}, fig6.text(80, 10));
+  report.plot("word_error.svg", fig6.svg(1100, 420), {}, fig6.text(80, 10));
   for (const WordResult& word : r.words) {
     report.figure("seed " + std::to_string(word.seed) + ": mean error at word-initial letters", word.word_initial);
     report.figure("seed " + std::to_string(word.seed) + ": mean error inside words", word.inside);
   }
-  report.say({"Nothing in the training marked a syllable or a word; the network was only asked to guess the next "
-             "letter. Its errors still draw the boundaries: the error rises where the stream offers a real choice and "
-             "falls where the past decides the future. Elman suggested this is how a child could find words in "
-             "continuous speech. It also shows what the network remembers: the 'guuu' run needs a count up to three "
-             "held in the state.",
-              "학습 어디에도 음절이나 단어를 표시한 것은 없다. 신경망은 다음 글자를 맞히라는 요구만 받았다. 그런데도 그 오차가 "
-             "경계를 그린다: 스트림이 진짜 선택을 제시하는 곳에서 오차가 오르고, 과거가 미래를 정하는 곳에서 내려간다. "
-             "Elman은 아이가 이어진 말소리 속에서 단어를 찾는 방식이 이럴 수 있다고 보았다. 이것은 신경망이 무엇을 "
-             "기억하는지도 보여 준다: 'guuu'를 이어 가려면 상태 안에 셋까지 세는 수를 쥐고 있어야 한다."});
+  report.say("nothing-marked");
   report.claims(claims(r));
   return report.finish();
 }

@@ -21,6 +21,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/08_vanishing_gradients.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/stats.hpp"
@@ -33,20 +34,7 @@
 
 namespace rnnlab::lessons::lesson08 {
 
-const LessonInfo info = {
-    8, "08_vanishing_gradients", {"Vanishing and exploding gradients",
-                                  "사라지는 기울기와 폭발하는 기울기"},
-    {"Hochreiter (1991) and Bengio, Simard & Frasconi (1994) found why recurrent networks could not learn long-range "
-     "dependencies: the error sent back through time is multiplied, step after step, by the same Jacobian, and so "
-     "shrinks or grows exponentially with the distance. Pascanu, Mikolov & Bengio (2013) gave the bounds their modern "
-     "form. This is the problem LSTM was invented to solve.",
-     "Hochreiter(1991)와 Bengio, Simard & Frasconi(1994)는 순환 신경망이 먼 의존성을 배우지 못하는 이유를 찾아냈다: "
-     "시간을 거슬러 보내는 오차는 스텝마다 같은 야코비안에 곱해지고, 그래서 거리에 따라 지수적으로 줄어들거나 커진다. "
-     "Pascanu, Mikolov & Bengio(2013)는 그 한계를 오늘날의 형태로 정리했다. LSTM은 바로 이 문제를 풀려고 발명되었다."},
-    {"The backpropagated error shrinks exponentially with the distance it travels (or explodes); so an RNN learns "
-     "\"i grew up in france ... i speak fluent ___\" at short gaps and stays at chance at long ones.",
-     "역전파된 오차는 이동한 거리에 따라 지수적으로 줄어든다(또는 폭발한다). 그래서 RNN은 \"i grew up in france ... "
-     "i speak fluent ___\"를 간격이 짧을 때는 배우고, 길 때는 우연 수준에 머문다."}};
+const LessonInfo info = {8, "08_vanishing_gradients", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -309,17 +297,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"(1) A recurrent layer h_t = f(W x_t + U h_{t-1}) with " + std::to_string(c.norms.hidden) +
-             " units, U = rho Q for a random orthogonal Q (so every singular value of U is rho), inputs N(0, 1) through "
-             "weights that give each unit an input of unit variance, " +
-             std::to_string(c.norms.sequences) + " sequences of " + std::to_string(c.norms.steps) +
-             " steps. We backpropagate from the last state and read, through retain_grad() on every h_t, how large the "
-             "error is k steps back.",
-              "(1) 유닛 " + std::to_string(c.norms.hidden) +
-             "개의 순환 레이어 h_t = f(W x_t + U h_{t-1}). 무작위 직교 행렬 Q에 대해 U = rho Q(그래서 U의 특이값은 모두 "
-             "rho)이고, 입력 N(0, 1)은 각 유닛에 분산 1의 입력을 주는 가중치를 거친다. " +
-             std::to_string(c.norms.steps) + " 스텝짜리 시퀀스 " + std::to_string(c.norms.sequences) +
-             "개. 마지막 상태에서 역전파하고, 모든 h_t에 건 retain_grad()로 k 스텝 전의 오차가 얼마나 큰지 읽는다."});
+  report.say("decay-by-lag", {{"hidden", c.norms.hidden}, {"sequences", c.norms.sequences}, {"steps", c.norms.steps}});
   const Result r = experiment(c);
 
   plot::LineChart norms;
@@ -336,21 +314,12 @@ int run(const Options& options) {
     norms.series.push_back(s);
   }
   norms.reference_lines = {{1e-5, "1e-5"}, {1, "1"}};
-  report.plot("error_norm_by_lag.svg", norms.svg(900, 520),
-              {"Every tanh and sigmoid line falls as a straight line on the log scale: exponential decay, faster for smaller "
-              "rho and for the sigmoid, whose slope is at most 1/4. The linear network with rho = 1.1 explodes instead.",
-               "모든 tanh와 시그모이드 선이 로그 눈금에서 직선으로 떨어진다: 지수적 감쇠이며, rho가 작을수록, 그리고 기울기가 최대 "
-              "1/4인 시그모이드일수록 빠르다. rho = 1.1인 선형 신경망은 반대로 폭발한다."},
-              norms.text(64, 14));
+  report.plot("error_norm_by_lag.svg", norms.svg(900, 520), {}, norms.text(64, 14));
   for (const auto& [name, values] : r.norm_curves) {
     report.figure(name + ": median norm 50 steps back", values[50]);
   }
   report.figure("tanh, rho = 0.9: slope of log10(norm) per step", r.tanh_fit_slope);
-  report.say({"Even rho = 1.5 does not rescue the tanh network: the larger U drives the units into saturation, where "
-             "tanh' is small, and the product still shrinks. Only the linear network, with no derivative to shrink it, "
-             "explodes: by 1.1 per step, 1.1^50 = 117 after 50 steps.",
-              "rho = 1.5도 tanh 신경망을 구하지 못한다: 더 큰 U가 유닛을 포화로 몰아넣고, 그곳에서 tanh'은 작아서 곱은 여전히 "
-             "줄어든다. 줄일 도함수가 없는 선형 신경망만 폭발한다: 스텝마다 1.1배, 50 스텝 뒤 1.1^50 = 117."});
+  report.say("saturation");
   report.figure("tanh, rho = 0.9: R^2 of the straight-line fit", r.tanh_fit_r2);
 
   plot::LineChart derivatives;
@@ -362,18 +331,9 @@ int run(const Options& options) {
   derivatives.reference_lines = {{1, "1: the most tanh can pass on"}, {0.25, "1/4: the most the sigmoid can"}};
   derivatives.y_min = 0;
   derivatives.y_max = 1.1;
-  report.plot("derivatives.svg", derivatives.svg(),
-              {"Computed by autograd. tanh' never exceeds 1 and the sigmoid's never exceeds 1/4: each step back can only "
-              "keep or shrink the error unless U amplifies it.",
-               "autograd로 계산했다. tanh'은 1을 넘지 않고 시그모이드의 도함수는 1/4을 넘지 않는다: U가 키우지 않는 한, "
-              "한 스텝 거슬러 갈 때마다 오차는 그대로이거나 줄어들 뿐이다."});
+  report.plot("derivatives.svg", derivatives.svg());
 
-  report.say({"(2) The same decay, inside a network that is learning: a tanh RNN trained on the language task with " +
-             std::to_string(c.heat_gap) + " filler words between the country and the answer. Every " +
-             std::to_string(c.heat_every) + " steps we record how large the error is at each position of the sentence.",
-              "(2) 같은 감쇠를 학습 중인 신경망 안에서: 나라와 답 사이에 채움 단어 " + std::to_string(c.heat_gap) +
-             "개가 있는 언어 과제로 학습하는 tanh RNN. " + std::to_string(c.heat_every) +
-             " 스텝마다 문장의 각 위치에서 오차가 얼마나 큰지 기록한다."});
+  report.say("decay-while-learning", {{"heat_gap", c.heat_gap}, {"heat_every", c.heat_every}});
   plot::HeatMap heat;
   heat.title = "||dL/dh_t|| during training (gap " + std::to_string(c.heat_gap) + ")";
   heat.x_label = "training step";
@@ -387,20 +347,11 @@ int run(const Options& options) {
   heat.x_last = static_cast<double>((r.heat_cols - 1) * c.heat_every);
   heat.y_first = 0;
   heat.y_last = static_cast<double>(r.heat_rows - 1);
-  report.plot("gradient_heatmap.svg", heat.svg(860, 480),
-              {"At every point of training the error is largest where the answer is read (top) and fades towards the "
-              "start of the sentence (position 4 holds the country), several orders of magnitude below.",
-               "학습의 모든 시점에서 오차는 답을 읽는 곳(위)에서 가장 크고, 문장의 시작 쪽(위치 4에 나라가 있다)으로 갈수록 "
-              "몇 자릿수 아래로 희미해진다."});
+  report.plot("gradient_heatmap.svg", heat.svg(860, 480));
 
-  report.say({"(4) The task of the source notes. Sentences \"i grew up in <country>\", then g random filler words, then "
-             "\"i speak fluent\"; the network must name the language. Word embedding " + std::to_string(c.gap.embedding) +
-             ", tanh RNN with " + std::to_string(c.gap.hidden) + " units, Adam 0.01, gradients clipped at norm 1, batches of " +
-             std::to_string(c.gap.batch) + ", " + std::to_string(c.gap.steps) + " steps; one model per gap and seed.",
-              "(4) 원본 노트의 과제. 문장 \"i grew up in <나라>\", 그다음 무작위 채움 단어 g개, 그다음 \"i speak fluent\". "
-             "신경망은 언어를 말해야 한다. 단어 임베딩 " + std::to_string(c.gap.embedding) + ", 유닛 " +
-             std::to_string(c.gap.hidden) + "개의 tanh RNN, Adam 0.01, 노름 1에서 기울기 클리핑, 배치 " +
-             std::to_string(c.gap.batch) + ", " + std::to_string(c.gap.steps) + " 스텝. 간격과 시드마다 모델 하나."});
+  report.say(
+      "the-gap-task",
+      {{"embedding", c.gap.embedding}, {"hidden", c.gap.hidden}, {"batch", c.gap.batch}, {"steps", c.gap.steps}});
   plot::LineChart gaps;
   gaps.title = "\"i grew up in france ... i speak fluent ___\": accuracy against the gap";
   gaps.x_label = "g: filler words between the country and the question";
@@ -425,22 +376,11 @@ int run(const Options& options) {
   }
   gaps.series.push_back(mean_line);
   gaps.reference_lines = {{0.25, "chance: 1/4"}};
-  report.plot("accuracy_by_gap.svg", gaps.svg(), {"\"The clouds are in the ___\" is easy; \"I grew up in France ... I speak "
-              "fluent ___\" is not. (Thin dashed lines: single seeds.)",
-                                                  "\"The clouds are in the ___\"는 쉽고, \"I grew up in France ... I speak fluent ___\"는 어렵다. "
-              "(가는 점선: 시드 하나씩.)"}, gaps.text(56, 10));
+  report.plot("accuracy_by_gap.svg", gaps.svg(), {}, gaps.text(56, 10));
   Rng example_rng(c.seed);
   report.block("  for example, at gap 5:  " + data::sentence_of(data::language_batch(5, 1, example_rng), 0) + " -> ?");
 
-  report.say({"Nothing is wrong with the network's capacity: a tanh RNN can hold a word for 40 steps. What fails is "
-             "learning. The only signal that could teach it to keep \"france\" arrives through a product of 40 Jacobians, "
-             "each shrinking it, and is drowned by the signals from nearby words. Gradient clipping (lesson 10) tames the "
-             "opposite, exploding case; for the vanishing case the cure is an architecture whose error path does not "
-             "shrink: the LSTM's constant error carousel (lesson 11).",
-              "신경망의 용량에는 아무 문제가 없다: tanh RNN은 단어 하나를 40 스텝 동안 쥐고 있을 수 있다. 실패하는 것은 학습이다. "
-             "\"france\"를 간직하라고 가르칠 수 있는 유일한 신호는 야코비안 40개의 곱을 거쳐 도착하는데, 각각이 신호를 "
-             "줄이고, 결국 가까운 단어들에서 온 신호에 묻혀 버린다. 기울기 클리핑(레슨 10)은 반대쪽, 폭발하는 경우를 "
-             "다스린다. 사라지는 경우의 처방은 오차 경로가 줄어들지 않는 구조, 즉 LSTM의 상수 오차 회전목마(레슨 11)다."});
+  report.say("not-capacity");
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -18,25 +18,14 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/09_latch.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab::lessons::lesson09 {
 
-const LessonInfo info = {
-    9, "09_latch", {"The latch",
-                    "래치"},
-    {"Bengio, Simard & Frasconi (1994) reduced the problem to its core: a single recurrent unit that must latch one "
-     "bit of information and hold it against noise for T steps. It can; but gradient descent finds the solution less "
-     "and less often as T grows, because the gradient that must reach the first inputs vanishes on the way.",
-     "Bengio, Simard & Frasconi(1994)는 문제를 핵심만 남겨 줄였다: 정보 한 비트를 붙잡아(latch) T 스텝 동안 잡음에 맞서 "
-     "쥐고 있어야 하는 순환 유닛 하나. 그 유닛은 할 수 있다. 하지만 T가 커질수록 경사 하강법이 해를 찾는 일은 점점 "
-     "드물어진다. 첫 입력들까지 가야 하는 기울기가 도중에 사라지기 때문이다."},
-    {"One self-connected tanh unit learns to latch a class over T steps of noise: success falls from most runs at "
-     "T = 5 to almost none at T = 40-50, as in Bengio et al.'s Fig. 2b.",
-     "자기 연결된 tanh 유닛 하나가 T 스텝의 잡음을 넘어 클래스를 붙잡는 법을 배운다: 성공률은 T = 5에서 대부분의 실행에서 "
-     "T = 40-50에서 거의 0으로 떨어진다. Bengio 등의 그림 2b와 같다."}};
+const LessonInfo info = {9, "09_latch", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -164,19 +153,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"One tanh unit, a_t = w tanh(a_{t-1}) + h_t with w starting at 1.25. The first 3 inputs are learned, one "
-             "set per class; the rest are noise of variance 0.2. Targets +-0.8 at step T. " +
-             std::to_string(c.sequences_per_class) + " training sequences per class, full-batch gradient descent on the "
-             "mean squared error with learning rate 2 (the same step as learning rate 0.1 on the summed squared error) for " +
-             std::to_string(c.epochs) + " epochs; " + std::to_string(c.runs) +
-             " runs per length. A run succeeds if at least 99% of 400 fresh sequences end on the right side and the "
-             "mean |x_T - target| is below 0.2.",
-              "tanh 유닛 하나, a_t = w tanh(a_{t-1}) + h_t, w는 1.25에서 시작한다. 처음 3개의 입력은 학습되며 클래스마다 한 벌씩 "
-             "있다. 나머지는 분산 0.2의 잡음이다. 스텝 T에서 목표는 +-0.8. 클래스마다 학습 시퀀스 " +
-             std::to_string(c.sequences_per_class) + "개, 평균 제곱 오차에 대한 학습률 2의 전체 배치 경사 하강법(제곱 오차 "
-             "합에 대한 학습률 0.1과 같은 보폭)으로 " + std::to_string(c.epochs) + " 에폭. 길이마다 실행 " +
-             std::to_string(c.runs) + "번. 새 시퀀스 400개 중 99% 이상이 올바른 쪽에서 끝나고 평균 |x_T - 목표|가 0.2 "
-             "미만이면 그 실행은 성공이다."});
+  report.say("the-latch", {{"sequences_per_class", c.sequences_per_class}, {"epochs", c.epochs}, {"runs", c.runs}});
   const Result r = experiment(c);
 
   // Bengio, Simard & Frasconi (1994), Fig. 2b, read off the published figure (approximate).
@@ -203,21 +180,9 @@ int run(const Options& options) {
   bars.series = {{"rnnlab (" + std::to_string(c.runs) + " runs each)", ours, ""},
                  {"Bengio et al. 1994, Fig. 2b (approx.)", theirs, "#bbbbbb"}};
   bars.y_max = 1.05;
-  report.plot("success_by_length.svg", bars.svg(940, 440),
-              {"The longer the noise the latch must survive, the less often training finds the latch, although it "
-              "exists at every length.",
-               "래치가 견뎌야 하는 잡음이 길수록, 래치는 모든 길이에 존재하는데도 학습이 그것을 찾는 일은 드물어진다."},
-              bars.text(30));
+  report.plot("success_by_length.svg", bars.svg(940, 440), {}, bars.text(30));
   report.figure("Spearman correlation of T and success", r.spearman);
-  report.say({"The solution is the same at every length: push the unit into the right basin in the first three steps, "
-             "then let w > 1 hold it there. What changes with T is the path the error takes back to the three inputs: "
-             "T - 3 multiplications by w tanh'(a), each below 1 once the unit is latched. Bengio et al. proved the "
-             "dilemma this exposes: a state that is robust to noise is one where the gradient vanishes, so the more "
-             "reliably a network stores information, the harder it is to learn what to store.",
-              "해는 모든 길이에서 같다: 처음 세 스텝 안에 유닛을 올바른 분지로 밀어 넣고, w > 1이 거기에 붙잡아 두게 한다. "
-             "T에 따라 바뀌는 것은 오차가 세 입력까지 돌아가는 경로다: w tanh'(a)를 T - 3번 곱하는데, 유닛이 붙잡힌 뒤에는 "
-             "각각이 1보다 작다. Bengio 등은 이것이 드러내는 딜레마를 증명했다: 잡음에 강한 상태는 기울기가 사라지는 "
-             "상태이고, 그래서 신경망이 정보를 믿음직하게 저장할수록 무엇을 저장할지 배우기는 더 어렵다."});
+  report.say("same-solution-every-length");
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -23,6 +23,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/10_cliffs_and_clipping.md.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -33,21 +34,7 @@
 
 namespace rnnlab::lessons::lesson10 {
 
-const LessonInfo info = {
-    10, "10_cliffs_and_clipping", {"Cliffs and gradient clipping",
-                                   "절벽과 기울기 클리핑"},
-    {"Pascanu, Mikolov & Bengio (2013) showed what exploding gradients look like: cliffs in the error surface, where "
-     "the gradient is thousands of times larger than elsewhere and one gradient step flings the parameters away. Their "
-     "fix is a single line: rescale the gradient when its norm is too large.",
-     "Pascanu, Mikolov & Bengio(2013)는 폭발하는 기울기가 어떤 모습인지 보여 주었다: 오차 곡면의 절벽, 거기서 기울기는 "
-     "다른 곳보다 수천 배 크고, 경사 하강 한 걸음이 매개변수를 멀리 내던진다. 그들의 처방은 한 줄이다: 노름이 너무 크면 "
-     "기울기의 크기를 줄인다."},
-    {"The error surface of a one-unit recurrent net over 50 steps has a cliff; plain gradient descent jumps off it, "
-     "gradient descent with norm clipping does not. In a ReLU RNN the same jump overflows the state to Inf, and anomaly "
-     "mode names the op and the time step where it happened.",
-     "유닛 하나짜리 순환 신경망의 50 스텝 오차 곡면에는 절벽이 있다. 그냥 경사 하강법은 그 절벽에서 뛰어내리고, 노름 "
-     "클리핑을 한 경사 하강법은 그러지 않는다. ReLU RNN에서는 같은 도약이 상태를 Inf로 넘치게 하고, 이상 탐지 모드가 "
-     "그 일이 일어난 연산과 시간 스텝을 짚어 준다."}};
+const LessonInfo info = {10, "10_cliffs_and_clipping", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -282,16 +269,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"The model: x_t = w sigmoid(x_{t-1}) + b from x_0 = 0.5, for 50 steps; error E = (sigmoid(x_50) - 0.7)^2. "
-             "(a) E and its gradient on a " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
-             " grid of w in [0, 10] and b in [-8, 2], all points in one batch through autograd. (b) " +
-             std::to_string(c.starts) + " random starts (w in [2, 8], b in [-5, 0]), " + std::to_string(c.steps) +
-             " steps of gradient descent with learning rate 0.5, once plain and once with the gradient's norm clipped at 1.",
-              "모델: x_0 = 0.5에서 시작해 50 스텝 동안 x_t = w sigmoid(x_{t-1}) + b. 오차 E = (sigmoid(x_50) - 0.7)^2. "
-             "(a) w는 [0, 10], b는 [-8, 2] 범위의 " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
-             " 격자에서 E와 그 기울기. 모든 점을 autograd에 한 배치로 넣는다. (b) 무작위 시작점 " +
-             std::to_string(c.starts) + "개(w는 [2, 8], b는 [-5, 0])에서 학습률 0.5의 경사 하강 " +
-             std::to_string(c.steps) + " 스텝, 한 번은 그냥, 한 번은 기울기 노름을 1로 클리핑해서."});
+  report.say("the-model", {{"grid", c.grid}, {"starts", c.starts}, {"steps", c.steps}});
   const Result r = experiment(c);
 
   auto heat_of = [&](const std::vector<double>& values, const std::string& title, const std::string& label, bool log) {
@@ -324,15 +302,9 @@ int run(const Options& options) {
     surface.paths.push_back({"", r.plain[i].w, r.plain[i].b, "#000000", true, true});
     surface.paths.push_back({"", r.clipped[i].w, r.clipped[i].b, "#ff3030", true, false});
   }
-  report.plot("error_surface.svg", surface.svg(820, 600),
-              {"E over (w, b): two plateaus separated by a sharp wall, the cliff. Descent paths from four starts: plain "
-              "gradient descent (black, dashed), which leaps off the cliff from three of them, and with clipping (red), "
-              "which walks along it.",
-               "(w, b) 위의 E: 날카로운 벽, 즉 절벽으로 나뉜 두 평탄 구간. 시작점 네 곳에서의 하강 경로: 그냥 경사 하강법(검은 "
-              "점선)은 그중 세 곳에서 절벽을 뛰어내리고, 클리핑한 것(빨강)은 절벽을 따라 걷는다."});
-  report.plot("gradient_norm.svg", heat_of(r.grid_gradient_norm, "||grad E|| over the same plane", "||grad E|| (log)", true).svg(820, 600),
-              {"The gradient is tiny on the plateaus and thousands of times larger along the cliff.",
-               "기울기는 평탄 구간에서 아주 작고, 절벽을 따라서는 수천 배 크다."});
+  report.plot("error_surface.svg", surface.svg(820, 600));
+  report.plot("gradient_norm.svg",
+              heat_of(r.grid_gradient_norm, "||grad E|| over the same plane", "||grad E|| (log)", true).svg(820, 600));
   report.figure("largest / median gradient norm on the grid", r.max_over_median_gradient);
   report.figure("E(5, -2.75) - E(5, -2.5)", r.cliff_drop);
 
@@ -360,26 +332,18 @@ int run(const Options& options) {
   steps.categories = names;
   steps.series = {{"plain gradient descent", histogram(r.plain), ""}, {"with norm clipping at 1", histogram(r.clipped), ""}};
   steps.log_y = true;
-  report.plot("step_sizes.svg", steps.svg(), {"Clipping cuts off the long jumps: no clipped step exceeds 0.5.",
-                                              "클리핑은 긴 도약을 잘라 낸다: 클리핑한 걸음은 어느 것도 0.5를 넘지 않는다."}, steps.text(30));
+  report.plot("step_sizes.svg", steps.svg(), {}, steps.text(30));
   double solved_plain = 0, solved_clipped = 0;
   for (const Run& run : r.plain) solved_plain += run.final_error < 0.01;
   for (const Run& run : r.clipped) solved_clipped += run.final_error < 0.01;
   report.figure("plain: share of runs ending with E < 0.01", solved_plain / static_cast<double>(r.plain.size()));
   report.figure("clipped: share of runs ending with E < 0.01", solved_clipped / static_cast<double>(r.clipped.size()));
   const Explosion& e = r.explosion;
-  report.say({"(c) A cliff in a real network. The IRNN of Le, Jaitly & Hinton (2015), " + std::to_string(c.explode_hidden) +
-             " ReLU units whose recurrent weights start as the identity, reads adding-problem sequences of " +
-             std::to_string(c.explode_length) + " steps (lesson 11's task) in batches of " +
-             std::to_string(c.explode_batch) + ", trained with plain SGD at learning rate " +
-             plot::format_number(c.explode_learning_rate) + ": once without clipping, once with clipping at " +
-             plot::format_number(c.clip) + ", from the same weights and batches.",
-              "(c) 실제 신경망 속의 절벽. Le, Jaitly & Hinton(2015)의 IRNN, 즉 순환 가중치가 항등 행렬에서 시작하는 ReLU 유닛 " +
-             std::to_string(c.explode_hidden) + "개가 " + std::to_string(c.explode_length) +
-             " 스텝짜리 덧셈 문제 시퀀스(레슨 11의 과제)를 " + std::to_string(c.explode_batch) +
-             "개씩 배치로 읽고, 학습률 " + plot::format_number(c.explode_learning_rate) +
-             "의 그냥 SGD로 학습한다: 같은 가중치와 배치에서, 한 번은 클리핑 없이, 한 번은 " +
-             plot::format_number(c.clip) + "에서 클리핑해서."});
+  report.say("cliff-in-a-real-network", {{"explode_hidden", c.explode_hidden},
+                                         {"explode_length", c.explode_length},
+                                         {"explode_batch", c.explode_batch},
+                                         {"explode_learning_rate", c.explode_learning_rate},
+                                         {"clip", c.clip}});
   std::string losses;
   for (double loss : e.plain_losses) losses += (losses.empty() ? "" : ", ") + plot::format_number(loss);
   report.block("without clipping, the loss at each training step: " + losses + "\n" +
@@ -399,35 +363,14 @@ int run(const Options& options) {
   norms.series.push_back({"training step 0", time_steps(e.state_norms_first.size()), e.state_norms_first, "", false, false});
   norms.series.push_back({"training step " + std::to_string(e.plain_losses.size() - 1) + ", no clipping",
                           time_steps(e.state_norms_last.size()), e.state_norms_last, "", false, false});
-  report.plot("irnn_state_norms.svg", norms.svg(),
-              {"After one unclipped update the recurrent weights amplify: the state grows by orders of magnitude at "
-              "every step until it overflows (the line ends there; the first state of the batch to overflow did so at "
-              "time step " + std::to_string(e.overflow_time_step) + "). From then on every number downstream is Inf "
-              "or NaN.",
-               "클리핑 없는 갱신 한 번 뒤에 순환 가중치가 증폭하기 시작한다: 상태가 스텝마다 몇 자릿수씩 커지다가 넘친다(선이 "
-              "거기서 끝난다. 배치에서 처음 넘친 상태는 시간 스텝 " + std::to_string(e.overflow_time_step) +
-              "에서 넘쳤다). 그때부터 그 뒤의 모든 수는 Inf 또는 NaN이다."},
-              norms.text(60, 12));
-  report.say({"Without anomaly detection nothing complains: the loss just prints as nan or inf, and every update after "
-             "it writes NaN into the weights. Under DetectAnomalyGuard every op checks its result, and each training "
-             "step and time step opens an AnomalyScope, so the first NaN or Inf stops the run with its place:",
-              "이상 탐지가 없으면 아무것도 불평하지 않는다: 손실은 그저 nan이나 inf로 찍히고, 그 뒤의 모든 갱신이 가중치에 NaN을 "
-             "써넣는다. DetectAnomalyGuard 아래에서는 모든 연산이 자기 결과를 검사하고, 학습 스텝과 시간 스텝마다 "
-             "AnomalyScope를 열어 두므로, 처음 나타난 NaN이나 Inf가 그 자리를 밝히며 실행을 멈춘다:"});
+  report.plot("irnn_state_norms.svg", norms.svg(), {{"overflow_time_step", e.overflow_time_step}}, norms.text(60, 12));
+  report.say("anomaly-detection");
   report.block(e.anomaly.empty() ? "(no anomaly was raised)" : e.anomaly);
   report.figure("IRNN: time step where the state overflowed", static_cast<double>(e.overflow_time_step));
   report.figure("IRNN: training step named by anomaly mode", static_cast<double>(e.anomaly_training_step));
   report.text("anomaly error", e.anomaly);
 
-  report.say({"Near the cliff the gradient points the right way but is far too large: a plain step of learning rate "
-             "times thousands lands the parameters on another plateau, often a worse one, where the gradient is tiny "
-             "and learning stalls. Clipping keeps the direction and bounds the length, so a run can walk down the "
-             "cliff instead of jumping off it. It cures the exploding half of lesson 08's problem; the vanishing half "
-             "needs a different architecture.",
-              "절벽 근처에서 기울기는 올바른 방향을 가리키지만 너무 크다: 학습률 곱하기 수천의 그냥 걸음은 매개변수를 다른 평탄 "
-             "구간, 흔히 더 나쁜 곳에 떨어뜨리고, 그곳에서 기울기는 아주 작아 학습이 멈춘다. 클리핑은 방향은 지키고 "
-             "길이를 제한하므로, 실행이 절벽을 뛰어내리는 대신 걸어 내려갈 수 있다. 이것은 레슨 08 문제의 폭발하는 "
-             "절반을 고친다. 사라지는 절반에는 다른 구조가 필요하다."});
+  report.say("clipping");
   report.claims(claims(r, c));
   return report.finish();
 }

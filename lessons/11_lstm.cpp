@@ -27,6 +27,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/11_lstm.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -34,21 +35,7 @@
 
 namespace rnnlab::lessons::lesson11 {
 
-const LessonInfo info = {
-    11, "11_lstm", {"LSTM and the constant error carousel",
-                    "LSTM과 상수 오차 회전목마"},
-    {"Hochreiter & Schmidhuber (1997) built a unit whose error cannot vanish: a linear self-loop of weight 1, the "
-     "constant error carousel, guarded by multiplicative input and output gates. Gers, Schmidhuber & Cummins (2000) "
-     "added the forget gate. The LSTM solves long-lag problems on which every earlier recurrent net failed.",
-     "Hochreiter & Schmidhuber(1997)는 오차가 사라질 수 없는 유닛을 만들었다: 가중치 1의 선형 자기 고리, 즉 상수 오차 "
-     "회전목마(constant error carousel)를 곱셈 입력 게이트와 출력 게이트가 지킨다. Gers, Schmidhuber & Cummins(2000)는 "
-     "망각 게이트를 더했다. LSTM은 이전의 모든 순환 신경망이 실패한 긴 시차 문제를 푼다."},
-    {"On the adding problem (T = 50) an LSTM with 16 units learns to near-zero error where a tanh RNN of the same size "
-     "stays at the trivial baseline; its error travels back along the cell state; gated nets keep \"france\" in mind "
-     "over 60 filler words.",
-     "덧셈 문제(T = 50)에서 유닛 16개의 LSTM은 오차를 거의 0까지 줄이는데, 같은 크기의 tanh RNN은 자명한 기준선에 "
-     "머문다. LSTM의 오차는 셀 상태를 따라 거슬러 가고, 게이트를 가진 신경망은 채움 단어 60개를 넘어서도 "
-     "\"france\"를 기억한다."}};
+const LessonInfo info = {11, "11_lstm", narration_markdown};
 
 // ---- the adding problem ----
 
@@ -387,37 +374,14 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   const double baseline = baseline_mse(c.adding.form);
-  report.say({"The adding problem. Each step t of a sequence gives two numbers: a value and a marker. Exactly two steps "
-             "are marked, one in each half; at the end the net must output the sum of the two marked values. Here in the "
-             "form of Le, Jaitly & Hinton (2015): values uniform in [0, 1], T = " + std::to_string(c.adding.steps) +
-             " steps. Always answering the mean, 1, scores MSE = Var(X1 + X2) = 1/6 = 0.167: a net must beat that to "
-             "show it remembers anything.",
-              "덧셈 문제. 시퀀스의 각 스텝 t는 두 수를 준다: 값과 표시. 정확히 두 스텝이 표시되어 있는데 앞뒤 절반에 하나씩이다. "
-             "끝에서 신경망은 표시된 두 값의 합을 출력해야 한다. 여기서는 Le, Jaitly & Hinton(2015)의 형태: 값은 [0, 1]에서 "
-             "균등 분포, T = " + std::to_string(c.adding.steps) +
-             " 스텝. 늘 평균인 1로 답하면 MSE = Var(X1 + X2) = 1/6 = 0.167이다. 무언가를 기억한다는 것을 보이려면 "
-             "신경망은 이보다 나아야 한다."});
-  report.say({"The original (Hochreiter & Schmidhuber 1997, Experiment 4) is harder to read but the same idea: values in "
-             "[-1, 1], X1 among the first 10 steps, X2 among the first T/2 - 1, markers -1 on the first and last step, "
-             "target 0.5 + (X1 + X2)/4, and a sequence counts as correct if |error| < 0.04. Their LSTM solved T = 100 "
-             "after 74,000 training sequences on average. Set adding.form = data::AddingForm::hochreiter_1997 in "
-             "config() to run it.",
-              "원조(Hochreiter & Schmidhuber 1997, 실험 4)는 읽기 더 어렵지만 생각은 같다: 값은 [-1, 1], X1은 처음 10 스텝 중에, "
-             "X2는 처음 T/2 - 1 스텝 중에 있고, 첫 스텝과 마지막 스텝의 표시는 -1, 목표는 0.5 + (X1 + X2)/4이며, "
-             "|오차| < 0.04이면 그 시퀀스는 정답으로 친다. 그들의 LSTM은 평균 74,000개의 학습 시퀀스 뒤에 T = 100을 풀었다. "
-             "실행해 보려면 config()에서 adding.form = data::AddingForm::hochreiter_1997로 설정하라."});
-  report.say({"(1) A tanh RNN with " + std::to_string(c.rnn_hidden) + " units against an LSTM with " +
-             std::to_string(c.lstm_hidden) + " (about the same number of parameters: 4 weight blocks per LSTM unit), "
-             "each with a linear readout of its last state. Adam 0.01, batches of " + std::to_string(c.adding.batch) +
-             ", gradient norm clipped at 1, " + std::to_string(c.adding.training_steps) + " steps, " +
-             std::to_string(c.seeds) + " seeds; the test MSE on " + std::to_string(c.adding.test_sequences) +
-             " fixed sequences.",
-              "(1) 유닛 " + std::to_string(c.rnn_hidden) + "개의 tanh RNN 대 유닛 " +
-             std::to_string(c.lstm_hidden) + "개의 LSTM(매개변수 수가 거의 같다: LSTM 유닛마다 가중치 블록이 4개), "
-             "둘 다 마지막 상태에 선형 판독 레이어를 단다. Adam 0.01, 배치 " + std::to_string(c.adding.batch) +
-             ", 기울기 노름을 1에서 클리핑, " + std::to_string(c.adding.training_steps) + " 스텝, 시드 " +
-             std::to_string(c.seeds) + "개. 고정된 시퀀스 " + std::to_string(c.adding.test_sequences) +
-             "개에서의 시험 MSE."});
+  report.say("adding-problem", {{"steps", c.adding.steps}});
+  report.say("original-adding-problem");
+  report.say("rnn-against-lstm", {{"rnn_hidden", c.rnn_hidden},
+                                  {"lstm_hidden", c.lstm_hidden},
+                                  {"batch", c.adding.batch},
+                                  {"training_steps", c.adding.training_steps},
+                                  {"seeds", c.seeds},
+                                  {"test_sequences", c.adding.test_sequences}});
   const Result r = experiment(c);
 
   plot::LineChart curves;
@@ -433,13 +397,7 @@ int run(const Options& options) {
     }
   }
   curves.reference_lines = {{baseline, "always answering the mean"}};
-  report.plot("adding_curves.svg", curves.svg(),
-              {"Every seed of each net (dashed: seeds after the first). The tanh RNN never gets below the baseline: it "
-              "learns to output the mean. The LSTM sits there too for a few hundred steps, then finds the solution and "
-              "drops by two orders of magnitude.",
-               "각 신경망의 모든 시드(점선: 첫 시드 이후의 시드). tanh RNN은 기준선 아래로 결코 내려가지 못한다: 평균을 출력하는 "
-              "법을 배운다. LSTM도 수백 스텝 동안 거기 머물다가, 해를 찾고 두 자릿수만큼 떨어진다."},
-              curves.text(60, 12));
+  report.plot("adding_curves.svg", curves.svg(), {}, curves.text(60, 12));
   for (std::size_t s = 0; s < r.lstm.size(); ++s) {
     report.figure("seed " + std::to_string(s) + ": tanh RNN final test MSE", r.rnn[s].run.final_mse);
     report.figure("seed " + std::to_string(s) + ": LSTM final test MSE", r.lstm[s].run.final_mse);
@@ -458,22 +416,9 @@ int run(const Options& options) {
     cell.series.push_back(unit);
   }
   cell.x_marks = {static_cast<double>(r.first_marker), static_cast<double>(r.second_marker)};
-  report.plot("cell_state.svg", cell.svg(),
-              {"At a marked step some cell states jump, by an amount that depends on the value read, and carry the jump "
-              "to the end; between the markers they change only slowly. That is the carousel at work. (Target " +
-                  plot::format_number(r.target) + ", the net answered " + plot::format_number(r.prediction) + ".)",
-               "표시된 스텝에서 일부 셀 상태가 읽은 값에 따라 달라지는 크기만큼 뛰어오르고, 그 도약을 끝까지 가져간다. 표시 사이에서는 "
-              "천천히만 변한다. 회전목마가 일하는 모습이다. (목표 " + plot::format_number(r.target) +
-              ", 신경망의 답 " + plot::format_number(r.prediction) + ".)"});
+  report.plot("cell_state.svg", cell.svg(), {{"target", r.target}, {"prediction", r.prediction}});
 
-  report.say({"(2) Lesson 08 measured how the error shrinks as it travels back through a tanh RNN. The same measurement "
-             "inside the trained nets: L = u . s_T for a random unit vector u, and the median norm of dL/ds_(T-k) over " +
-             std::to_string(c.norm_sequences) + " adding sequences of " + std::to_string(c.norm_steps) +
-             " steps, for s = h (the hidden state) and, in the LSTM, s = c (the cell state).",
-              "(2) 레슨 08은 tanh RNN을 거슬러 가며 오차가 얼마나 줄어드는지 쟀다. 같은 측정을 학습된 신경망 안에서: 무작위 단위 "
-             "벡터 u에 대해 L = u . s_T, 그리고 " + std::to_string(c.norm_steps) + " 스텝짜리 덧셈 시퀀스 " +
-             std::to_string(c.norm_sequences) + "개에 걸친 dL/ds_(T-k) 노름의 중앙값. s = h(은닉 상태)와, LSTM에서는 "
-             "s = c(셀 상태)에 대해."});
+  report.say("error-by-lag", {{"norm_sequences", c.norm_sequences}, {"norm_steps", c.norm_steps}});
   plot::LineChart norms;
   norms.title = "How far the error travels back";
   norms.x_label = "k: steps back from the end";
@@ -485,41 +430,16 @@ int run(const Options& options) {
     const bool reference = n.name.rfind("lesson 08", 0) == 0 || n.name.rfind("LSTM before", 0) == 0;
     norms.series.push_back({n.name, lags, n.median_by_lag, "", false, reference});
   }
-  report.plot("error_by_lag.svg", norms.svg(),
-              {"In the trained tanh RNN the error vanishes exponentially, as lesson 08 predicted. In the trained LSTM it "
-              "travels along the cell state much further: the network learned forget gates near 1 (how near varies from "
-              "seed to seed; which net keeps more does not). Before "
-              "training the LSTM's carousel leaks too (f starts near sigmoid(0) = 0.5): it is a path the net can open, "
-              "not a guarantee. Lesson 12 opens it from the start.",
-               "학습된 tanh RNN에서 오차는 레슨 08의 예측대로 지수적으로 사라진다. 학습된 LSTM에서는 셀 상태를 따라 훨씬 멀리 "
-              "이동한다: 신경망이 1에 가까운 망각 게이트를 배운 것이다(얼마나 가까운지는 시드마다 다르지만, 어느 쪽이 더 많이 "
-              "간직하는지는 다르지 않다). 학습 전에는 LSTM의 회전목마도 샌다(f는 "
-              "sigmoid(0) = 0.5 근처에서 시작한다). 그것은 신경망이 열 수 있는 길이지 보장이 아니다. 레슨 12는 그 길을 "
-              "처음부터 열어 둔다."},
-              norms.text(60, 12));
+  report.plot("error_by_lag.svg", norms.svg(), {}, norms.text(60, 12));
   const std::size_t lag = c.norm_steps / 2;
   for (const NormCurve& n : r.norms) report.figure(n.name + ", " + std::to_string(lag) + " steps back", n.median_by_lag[lag]);
 
-  report.say({"(3) Lesson 08's sentence task, \"i grew up in france ... i speak fluent ___\". Trained on one long gap, "
-             "even an LSTM rarely learns it: at first it cannot tell which early word matters, and the error that could "
-             "tell it arrives only through 40 steps of a path it has not yet learned to keep open. So every model is "
-             "trained on gaps mixed from 0 to " + std::to_string(*c.gap.train_gap_max) +
-             " (short, easy sentences teach it what to keep; long ones teach it to keep it), all the same way: "
-             "embedding " + std::to_string(c.gap.embedding) + ", " + std::to_string(c.gap.hidden) +
-             " units (LSTM with forget bias " + plot::format_number(c.classifier_forget_bias.value_or(0)) +
-             "; with bias 1, one of three seeds stayed at chance in our runs: lesson 12 is about this bias), Adam 0.01, "
-             "clipping at 1, " + std::to_string(c.gap.steps) + " steps, " + std::to_string(c.gap.seeds) +
-             " seeds; tested at each gap.",
-              "(3) 레슨 08의 문장 과제, \"i grew up in france ... i speak fluent ___\". 긴 간격 하나로만 학습하면 LSTM조차 "
-             "좀처럼 배우지 못한다: 처음에는 앞쪽의 어느 단어가 중요한지 알 수 없고, 그것을 알려 줄 오차는 아직 열어 두는 "
-             "법을 배우지 못한 경로의 40 스텝을 거쳐서만 도착한다. 그래서 모든 모델을 0부터 " +
-             std::to_string(*c.gap.train_gap_max) +
-             "까지 섞인 간격으로 학습한다(짧고 쉬운 문장은 무엇을 간직할지, 긴 문장은 그것을 간직하는 법을 가르친다). "
-             "모두 같은 방식이다: 임베딩 " + std::to_string(c.gap.embedding) + ", 유닛 " + std::to_string(c.gap.hidden) +
-             "개(LSTM의 망각 편향 " + plot::format_number(c.classifier_forget_bias.value_or(0)) +
-             ". 편향 1로 했을 때 우리 실행에서 시드 셋 중 하나가 우연 수준에 머물렀다. 레슨 12가 이 편향을 다룬다), "
-             "Adam 0.01, 1에서 클리핑, " + std::to_string(c.gap.steps) + " 스텝, 시드 " + std::to_string(c.gap.seeds) +
-             "개. 간격마다 시험한다."});
+  report.say("gap-task", {{"train_gap_max", *c.gap.train_gap_max},
+                          {"embedding", c.gap.embedding},
+                          {"hidden", c.gap.hidden},
+                          {"classifier_forget_bias", c.classifier_forget_bias.value_or(0)},
+                          {"steps", c.gap.steps},
+                          {"seeds", c.gap.seeds}});
   plot::LineChart gaps;
   gaps.title = "\"i grew up in france ... i speak fluent ___\": trained on mixed gaps";
   gaps.x_label = "g: filler words between the country and the question";
@@ -564,20 +484,8 @@ int run(const Options& options) {
     gaps.series.push_back(fixed);
   }
   gaps.reference_lines = {{0.25, "chance: 1/4"}};
-  report.plot("accuracy_by_gap.svg", gaps.svg(),
-              {"Trained on mixed gaps, the LSTM and the GRU answer right at every gap (their lines lie on top of each other "
-              "at 1.0); the tanh RNN, trained the same way, stays far below them, near chance in most runs even for the short "
-              "gaps, its learning swamped by the long ones. The black dots: LSTMs trained on long sentences only, which mostly never leave chance.",
-               "섞인 간격으로 학습한 LSTM과 GRU는 모든 간격에서 정답을 말한다(두 선이 1.0에서 겹친다). 같은 방식으로 학습한 tanh RNN은 "
-              "그보다 한참 아래에 머물고, 대부분의 실행에서 짧은 간격에서조차 우연 수준이다. 긴 간격들이 학습을 휩쓸어 버린다. 검은 점: 긴 문장으로만 학습한 "
-              "LSTM들로, 대부분 우연 수준을 결코 벗어나지 못한다."},
-              gaps.text(56, 10));
-  report.say({"The LSTM does not make the error path long by computing something cleverer. It makes the path simple: "
-             "along c the error is multiplied by f and nothing else, no weight matrix, no squashing derivative. Where the "
-             "net has learned f = 1 the error arrives intact after any number of steps.",
-              "LSTM은 더 영리한 무언가를 계산해서 오차 경로를 길게 만드는 것이 아니다. 경로를 단순하게 만든다: c를 따라 오차는 f에만 "
-             "곱해진다. 가중치 행렬도, 찌그러뜨리는 도함수도 없다. 신경망이 f = 1을 배운 곳에서는 스텝이 몇 개든 오차가 "
-             "온전히 도착한다."});
+  report.plot("accuracy_by_gap.svg", gaps.svg(), {}, gaps.text(56, 10));
+  report.say("a-simple-path");
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -20,27 +20,14 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/12_forget_gate_bias.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/stats.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab::lessons::lesson12 {
 
-const LessonInfo info = {
-    12, "12_forget_gate_bias", {"The forget gate and its bias",
-                                "망각 게이트와 그 편향"},
-    {"Gers, Schmidhuber & Cummins (2000) gave the LSTM a forget gate; the error along the cell state is multiplied by "
-     "it at every step. Jozefowicz, Zaremba & Sutskever (2015) found that initializing its bias to 1 closes most of "
-     "the gap to the best recurrent architectures: the gate starts open, and the carousel carries the error from the "
-     "first step of training.",
-     "Gers, Schmidhuber & Cummins(2000)는 LSTM에 망각 게이트를 주었다. 셀 상태를 따라가는 오차는 스텝마다 이 게이트에 "
-     "곱해진다. Jozefowicz, Zaremba & Sutskever(2015)는 그 편향을 1로 초기화하면 최고의 순환 구조들과의 격차가 대부분 "
-     "메워진다는 것을 발견했다: 게이트가 열린 채로 시작하고, 회전목마가 학습 첫 스텝부터 오차를 실어 나른다."},
-    {"At initialization the product of forget gates 50 steps back is ~1e-15 with bias 0 and ~1e-7 with bias 1; on lesson "
-     "08's sentence task with gaps up to 60 words, every run started at bias 2 learns it in 600 steps, most at bias 0 do "
-     "not.",
-     "초기화 직후 50 스텝 전까지의 망각 게이트 곱은 편향 0에서 ~1e-15, 편향 1에서 ~1e-7이다. 간격이 60단어까지인 레슨 08의 "
-     "문장 과제에서, 편향 2로 시작한 실행은 모두 600 스텝 안에 배우고, 편향 0으로 시작한 실행은 대부분 배우지 못한다."}};
+const LessonInfo info = {12, "12_forget_gate_bias", narration_markdown};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;
@@ -139,14 +126,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"(a) An LSTM with " + std::to_string(c.hidden) + " units, just initialized (PyTorch's U(-1/sqrt(H), "
-             "1/sqrt(H)) everywhere except the forget gate's bias), reads " + std::to_string(c.sequences) +
-             " sequences of random inputs. For every unit we multiply its forget gates backwards from the last step: "
-             "the factor by which the error at c_T reaches c_(T-k) along the cell path.",
-              "(a) 유닛 " + std::to_string(c.hidden) + "개의 갓 초기화된 LSTM(망각 게이트의 편향을 뺀 모든 곳에 PyTorch의 "
-             "U(-1/sqrt(H), 1/sqrt(H)))이 무작위 입력 시퀀스 " + std::to_string(c.sequences) +
-             "개를 읽는다. 유닛마다 마지막 스텝에서 거꾸로 망각 게이트들을 곱한다: c_T의 오차가 셀 경로를 따라 c_(T-k)에 "
-             "닿을 때 곱해지는 인수다."});
+  report.say("forget-products", {{"hidden", c.hidden}, {"sequences", c.sequences}});
   const Result r = experiment(c);
 
   plot::LineChart products;
@@ -166,29 +146,16 @@ int run(const Options& options) {
     products.series.push_back({"", lags, guide, plot::palette()[b], false, true});
     report.figure(name + ": median product 50 steps back", r.products[b][49]);
   }
-  report.plot("forget_products.svg", products.svg(),
-              {"Solid: measured. Dashed: sigmoid(bias)^k, what a gate fixed at its bias would give. The measured "
-              "products follow the dashed lines: at initialization the forget gate is its bias, and bias 0 halves the "
-              "error at every step.",
-               "실선: 측정값. 점선: sigmoid(편향)^k, 게이트가 편향 값에 고정되어 있을 때의 값. 측정된 곱은 점선을 따라간다: "
-              "초기화 직후의 망각 게이트는 곧 그 편향이고, 편향 0은 스텝마다 오차를 절반으로 줄인다."},
-              products.text(60, 12));
+  report.plot("forget_products.svg", products.svg(), {}, products.text(60, 12));
 
-  report.say({"(b) What the bias does to learning: lesson 08's sentence task, \"i grew up in france ... i speak fluent "
-             "___\", trained as in lesson 11 on gaps mixed from 0 to " + std::to_string(*c.gap.train_gap_max) +
-             " filler words and tested at gaps " + gap_list(c) + ". LSTMs with " + std::to_string(c.gap.hidden) +
-             " units (embedding " + std::to_string(c.gap.embedding) + "), forget bias 0, 1 and 2, " +
-             std::to_string(c.gap.seeds) + " seeds each, the same seeds for every bias; Adam 0.01, batches of " +
-             std::to_string(c.gap.batch) + ", clipping at 1, " + std::to_string(c.gap.steps) + " steps. A run counts "
-             "as solved if its test accuracy is at least " + plot::format_number(c.solved_at) +
-             " at every tested gap (chance is 0.25).",
-              "(b) 편향이 학습에 하는 일: 레슨 08의 문장 과제 \"i grew up in france ... i speak fluent ___\"를 레슨 11처럼 0부터 " +
-             std::to_string(*c.gap.train_gap_max) + "개까지 섞인 채움 단어 간격으로 학습하고, 간격 " + gap_list(c) +
-             "에서 시험한다. 유닛 " + std::to_string(c.gap.hidden) + "개(임베딩 " + std::to_string(c.gap.embedding) +
-             ")의 LSTM, 망각 편향 0, 1, 2, 편향마다 시드 " + std::to_string(c.gap.seeds) +
-             "개(모든 편향에 같은 시드). Adam 0.01, 배치 " + std::to_string(c.gap.batch) + ", 1에서 클리핑, " +
-             std::to_string(c.gap.steps) + " 스텝. 시험한 모든 간격에서 시험 정확도가 " +
-             plot::format_number(c.solved_at) + " 이상이면 그 실행은 푼 것으로 친다(우연 수준은 0.25)."});
+  report.say("gap-task", {{"train_gap_max", *c.gap.train_gap_max},
+                          {"gap_list", gap_list(c)},
+                          {"hidden", c.gap.hidden},
+                          {"embedding", c.gap.embedding},
+                          {"seeds", c.gap.seeds},
+                          {"batch", c.gap.batch},
+                          {"steps", c.gap.steps},
+                          {"solved_at", c.solved_at}});
 
   plot::BarChart lowest;
   lowest.title = "Each run's accuracy at its hardest tested gap, after " + std::to_string(c.gap.steps) + " steps";
@@ -205,23 +172,8 @@ int run(const Options& options) {
     lowest.series.push_back(seed);
   }
   lowest.reference_lines = {{c.solved_at, "solved"}, {0.25, "chance"}};
-  report.plot("solved.svg", lowest.svg(),
-              {"One bar per seed. With bias 0 most runs are still stuck after " + std::to_string(c.gap.steps) +
-                  " steps: they have learned some countries, or none; started open, the same seeds learn all four at "
-                  "every gap.",
-               "시드마다 막대 하나. 편향 0이면 대부분의 실행이 " + std::to_string(c.gap.steps) +
-                  " 스텝 뒤에도 갇혀 있다: 나라 몇 개만 배웠거나 하나도 못 배웠다. 열린 채로 시작하면 같은 시드들이 "
-                  "모든 간격에서 네 나라를 다 배운다."},
-              lowest.text(30));
-  report.say({"Nothing else differs between these runs: the same architecture, data, optimizer and seeds. The bias only "
-             "moves where the forget gate starts. Started near 1, the cell path carries the error from the country to "
-             "the question from the first step of training, and the net can discover what to store; started at 1/2, "
-             "the error from 40 words later arrives as 1e-12 of itself, and the net must first learn to keep its gate "
-             "open with no signal telling it why.",
-              "이 실행들 사이에 다른 것은 아무것도 없다: 같은 구조, 데이터, 최적화기, 시드. 편향은 망각 게이트가 어디서 시작하는지만 "
-             "옮긴다. 1 근처에서 시작하면 셀 경로가 학습 첫 스텝부터 질문에서 나라까지 오차를 실어 나르고, 신경망은 무엇을 "
-             "저장할지 찾아낼 수 있다. 1/2에서 시작하면 40단어 뒤의 오차가 자기 자신의 1e-12로 도착하고, 신경망은 왜 "
-             "그래야 하는지 알려 주는 신호도 없이 먼저 게이트를 열어 두는 법부터 배워야 한다."});
+  report.plot("solved.svg", lowest.svg(), {{"steps", c.gap.steps}}, lowest.text(30));
+  report.say("nothing-else-differs");
   report.claims(claims(r, c));
   return report.finish();
 }

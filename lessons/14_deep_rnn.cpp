@@ -29,6 +29,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/14_deep_rnn.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/stats.hpp"
@@ -37,20 +38,7 @@
 
 namespace rnnlab::lessons::lesson14 {
 
-const LessonInfo info = {
-    14, "14_deep_rnn", {"Deep (stacked) RNNs",
-                        "깊은(쌓은) RNN"},
-    {"Schmidhuber (1992) and El Hihi & Bengio (1996) stacked recurrent layers so that higher layers work on what lower "
-     "ones have computed; Graves, Mohamed & Hinton (2013) took stacked LSTMs to the best result yet on TIMIT, and "
-     "Pascanu et al. (2014) asked where in an RNN depth helps.",
-     "Schmidhuber(1992)와 El Hihi & Bengio(1996)는 순환 레이어를 쌓아, 위 레이어가 아래 레이어가 계산한 것 위에서 일하게 "
-     "했다. Graves, Mohamed & Hinton(2013)은 쌓은 LSTM으로 TIMIT에서 당시 최고 결과를 냈고, Pascanu 등(2014)은 RNN의 "
-     "어디에서 깊이가 도움이 되는지 물었다."},
-    {"On a latch written only when the input falls inside a disk (two nonlinear stages per step), a 2-layer tanh RNN "
-     "beats a 1-layer net with more parameters. Through depth the error shrinks as it does through time, unless "
-     "residual connections carry it.",
-     "입력이 원판 안에 떨어질 때만 쓰이는 래치(스텝마다 비선형 단계 두 개)에서, 2층 tanh RNN이 매개변수가 더 많은 1층 "
-     "신경망을 이긴다. 깊이를 따라서도 오차는 시간을 따라서처럼 줄어든다. 잔차 연결이 실어 나르지 않는다면."}};
+const LessonInfo info = {14, "14_deep_rnn", narration_markdown};
 
 // ---- the task ----
 
@@ -226,28 +214,18 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"The task: at every step a point x_t uniform in the square [-1, 1]^2. A one-bit memory, the latch, starts "
-             "at 0; when the point falls inside the disk |x_t|^2 < 1/2 the latch is overwritten with the bit "
-             "[x_t1 > 0] (is the point on the right?), otherwise it keeps its value. The target at every one of T = " +
-             std::to_string(c.steps) + " steps is the latch. Guessing scores 0.5.",
-              "과제: 매 스텝 정사각형 [-1, 1]^2에서 균등하게 뽑은 점 x_t. 한 비트짜리 기억, 래치는 0에서 시작한다. 점이 원판 "
-             "|x_t|^2 < 1/2 안에 떨어지면 래치는 비트 [x_t1 > 0](점이 오른쪽에 있는가?)으로 덮어쓰이고, 아니면 값을 "
-             "유지한다. T = " + std::to_string(c.steps) + " 스텝 모두에서 목표는 래치다. 추측하면 0.5를 얻는다."});
+  report.say("the-disk-latch", {{"steps", c.steps}});
   Rng rng(1);
   const std::size_t shallow_parameters = StackedModel(1, c.shallow_hidden, rng).num_parameters();
   const std::size_t deep_parameters = StackedModel(2, c.deep_hidden, rng).num_parameters();
-  report.say({"Two nets with about the same number of parameters: one tanh layer of " + std::to_string(c.shallow_hidden) +
-             " units (" + std::to_string(shallow_parameters) + " parameters) and two stacked tanh layers of " +
-             std::to_string(c.deep_hidden) + " (" + std::to_string(deep_parameters) + "), each with a logistic "
-             "readout at every step. Adam " + plot::format_number(c.learning_rate) + ", batches of " +
-             std::to_string(c.batch) + ", clipping at 1, " + std::to_string(c.training_steps) + " steps, " +
-             std::to_string(c.seeds) + " seeds.",
-              "매개변수 수가 거의 같은 두 신경망: 유닛 " + std::to_string(c.shallow_hidden) + "개의 tanh 레이어 하나(매개변수 " +
-             std::to_string(shallow_parameters) + "개)와, 유닛 " + std::to_string(c.deep_hidden) +
-             "개의 tanh 레이어 둘을 쌓은 것(" + std::to_string(deep_parameters) +
-             "개). 둘 다 매 스텝 로지스틱 판독 레이어를 단다. Adam " + plot::format_number(c.learning_rate) + ", 배치 " +
-             std::to_string(c.batch) + ", 1에서 클리핑, " + std::to_string(c.training_steps) + " 스텝, 시드 " +
-             std::to_string(c.seeds) + "개."});
+  report.say("shallow-against-deep", {{"shallow_hidden", c.shallow_hidden},
+                                      {"shallow_parameters", shallow_parameters},
+                                      {"deep_hidden", c.deep_hidden},
+                                      {"deep_parameters", deep_parameters},
+                                      {"learning_rate", c.learning_rate},
+                                      {"batch", c.batch},
+                                      {"training_steps", c.training_steps},
+                                      {"seeds", c.seeds}});
   const Result r = experiment(c);
 
   plot::LineChart curves;
@@ -268,13 +246,7 @@ int run(const Options& options) {
     }
   }
   curves.reference_lines = {{0.5, "guessing"}};
-  report.plot("accuracy.svg", curves.svg(),
-              {"Dashed: seeds after the first. The stacked net learns faster and ends higher; the single layer, with "
-              "more units and more parameters, levels off below it. (Neither reaches 1: points near the disk's edge "
-              "are hard to call from a finite sample.)",
-               "점선: 첫 시드 이후의 시드. 쌓은 신경망이 더 빨리 배우고 더 높이 끝난다. 유닛도 매개변수도 더 많은 단층은 그 아래에서 "
-              "평평해진다. (어느 쪽도 1에 닿지 못한다: 원판 가장자리 근처의 점은 유한한 표본으로 판정하기 어렵다.)"},
-              curves.text(60, 12));
+  report.plot("accuracy.svg", curves.svg(), {}, curves.text(60, 12));
   std::string table = "net                 parameters   final per-step accuracy (each seed)\n";
   for (const auto* runs : {&r.shallow, &r.deep}) {
     char line[120];
@@ -289,24 +261,11 @@ int run(const Options& options) {
   }
   report.block(table);
 
-  report.say({"Why the single layer lags: each of its units is one tanh of an affine function of (x_t, h_(t-1)), whose "
-             "level sets in x_t are straight lines. A disk needs several such lines combined, and the combination has to "
-             "happen in the same step that decides whether to overwrite the state. The stacked net can give the first "
-             "layer the disk and the second the latch. Depth is not magic here: the single layer gets close with "
-             "enough units, but the same parameters buy more as two layers.",
-              "단층이 뒤처지는 이유: 각 유닛은 (x_t, h_(t-1))의 아핀 함수에 tanh를 한 번 씌운 것이고, x_t에 대한 그 등위 집합은 "
-             "직선이다. 원판에는 그런 직선 여러 개의 조합이 필요한데, 그 조합은 상태를 덮어쓸지 정하는 바로 그 스텝 안에서 "
-             "일어나야 한다. 쌓은 신경망은 첫 레이어에 원판을, 둘째 레이어에 래치를 맡길 수 있다. 여기서 깊이는 마법이 "
-             "아니다: 유닛이 충분하면 단층도 가까이 가지만, 같은 매개변수로 두 레이어를 만들면 더 많은 것을 얻는다."});
+  report.say("why-the-single-layer-lags");
 
-  report.say({"Depth has lesson 08's price. In an untrained stack of " + std::to_string(c.depth_layers) + " tanh layers of " +
-             std::to_string(c.depth_hidden) + " units, the error of a random direction at the top, sent down: the median "
-             "norm of dL/dx_l over " + std::to_string(c.depth_sequences) + " sequences, at each layer l, for the plain "
-             "stack and for the residual one (x_(l+1) = layer_l(x_l) + x_l, RecurrentOptions::residual).",
-              "깊이에는 레슨 08의 대가가 따른다. 유닛 " + std::to_string(c.depth_hidden) + "개짜리 tanh 레이어 " +
-             std::to_string(c.depth_layers) + "개를 쌓은 학습 전 신경망에서, 맨 위의 무작위 방향 오차를 아래로 보낸다: "
-             "시퀀스 " + std::to_string(c.depth_sequences) + "개에 걸친 dL/dx_l 노름의 중앙값을 레이어 l마다, 그냥 쌓은 "
-             "것과 잔차 연결로 쌓은 것(x_(l+1) = layer_l(x_l) + x_l, RecurrentOptions::residual)에 대해."});
+  report.say(
+      "the-price-of-depth",
+      {{"depth_layers", c.depth_layers}, {"depth_hidden", c.depth_hidden}, {"depth_sequences", c.depth_sequences}});
   plot::LineChart depth;
   depth.title = "The error through depth: " + std::to_string(c.depth_layers) + " stacked tanh layers at initialization";
   depth.x_label = "layer l (1 = bottom)";
@@ -316,15 +275,7 @@ int run(const Options& options) {
   for (std::size_t l = 1; l <= c.depth_layers; ++l) layers.push_back(static_cast<double>(l));
   depth.series.push_back({"plain stack", layers, r.plain_by_layer, plot::palette()[0], true, false});
   depth.series.push_back({"residual stack", layers, r.residual_by_layer, plot::palette()[1], true, false});
-  report.plot("error_by_layer.svg", depth.svg(),
-              {"Each plain layer multiplies the error by its input weights and tanh': it shrinks by a constant factor "
-              "per layer, the vanishing gradient of lesson 08 turned on its side. The residual sum passes it down "
-              "beside the layer (identity plus the layer's Jacobian), so it even grows a little on the way: the "
-              "lowest layer gets as much error as the top.",
-               "그냥 쌓은 레이어는 각각 오차에 자기 입력 가중치와 tanh'을 곱한다: 오차는 레이어마다 일정한 비율로 줄어든다. 레슨 08의 "
-              "사라지는 기울기를 옆으로 눕힌 것이다. 잔차 합은 오차를 레이어 옆으로 내려보내므로(항등 더하기 레이어의 "
-              "야코비안) 내려가는 길에 오히려 조금 커진다: 가장 아래 레이어가 맨 위만큼의 오차를 받는다."},
-              depth.text(60, 10));
+  report.plot("error_by_layer.svg", depth.svg(), {}, depth.text(60, 10));
   report.figure("plain stack: ||dL/dx_1|| / ||dL/dx_top||", r.plain_by_layer.front() / r.plain_by_layer.back());
   report.figure("residual stack: ||dL/dx_1|| / ||dL/dx_top||", r.residual_by_layer.front() / r.residual_by_layer.back());
   report.claims(claims(r, c));

@@ -21,6 +21,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/15_bidirectional.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -29,19 +30,7 @@
 
 namespace rnnlab::lessons::lesson15 {
 
-const LessonInfo info = {
-    15, "15_bidirectional", {"Bidirectional RNNs",
-                             "양방향 RNN"},
-    {"Schuster & Paliwal (1997) ran one RNN forward and one backward over a recorded sequence and read each step's "
-     "answer from both: the bidirectional RNN, which beat both single directions and the average of two separately "
-     "trained nets (MERGE). It became the standard front end for speech and text labelling.",
-     "Schuster & Paliwal(1997)은 녹음된 시퀀스 위로 RNN 하나는 앞으로, 하나는 뒤로 달리게 하고 각 스텝의 답을 둘 모두에서 "
-     "읽었다: 양방향 RNN이다. 이것은 두 단방향 신경망을 모두 이겼고, 따로 학습한 두 신경망의 평균(MERGE)도 이겼다. 이후 "
-     "음성과 텍스트 레이블링의 표준 앞단이 되었다."},
-    {"When y_t = x_(t-2) + x_(t+2), a forward or a backward RNN can only reach MSE 1/4, their average 1/8; the BRNN, "
-     "trained as one net, solves it.",
-     "y_t = x_(t-2) + x_(t+2)일 때 순방향이나 역방향 RNN은 MSE 1/4까지만, 그 평균은 1/8까지만 갈 수 있다. 한 신경망으로 "
-     "학습한 BRNN은 이 문제를 푼다."}};
+const LessonInfo info = {15, "15_bidirectional", narration_markdown};
 
 // ---- the task and the models ----
 
@@ -193,21 +182,14 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  report.say({"The task: random bits x_t, T = " + std::to_string(c.steps) + ", and at every step the target y_t = x_(t-" +
-             std::to_string(c.lag) + ") + x_(t+" + std::to_string(c.lag) + ") (0, 1 or 2; a bit beyond either end "
-             "counts as 0). Four models, each a tanh RNN with " + std::to_string(c.hidden) + " units per direction and "
-             "a linear readout at every step: a forward RNN, a backward RNN (the same, reading the sequence from the "
-             "end), MERGE (the average of those two), and the BRNN, both directions trained together. Adam " +
-             plot::format_number(c.learning_rate) + ", batches of " + std::to_string(c.batch) + ", clipping at 1, " +
-             std::to_string(c.training_steps) + " steps, " + std::to_string(c.seeds) + " seeds; the MSE at each "
-             "position over " + std::to_string(c.test_sequences) + " test sequences.",
-              "과제: 무작위 비트 x_t, T = " + std::to_string(c.steps) + ", 매 스텝의 목표 y_t = x_(t-" +
-             std::to_string(c.lag) + ") + x_(t+" + std::to_string(c.lag) + ")(0, 1 또는 2. 양 끝 너머의 비트는 0으로 "
-             "친다). 모델 넷, 모두 방향마다 유닛 " + std::to_string(c.hidden) + "개의 tanh RNN에 매 스텝 선형 판독 "
-             "레이어를 단 것: 순방향 RNN, 역방향 RNN(같은 것이 시퀀스를 끝에서부터 읽는다), MERGE(그 둘의 평균), 그리고 "
-             "두 방향을 함께 학습한 BRNN. Adam " + plot::format_number(c.learning_rate) + ", 배치 " +
-             std::to_string(c.batch) + ", 1에서 클리핑, " + std::to_string(c.training_steps) + " 스텝, 시드 " +
-             std::to_string(c.seeds) + "개. 시험 시퀀스 " + std::to_string(c.test_sequences) + "개에 걸친 위치별 MSE."});
+  report.say("the-task", {{"steps", c.steps},
+                          {"lag", c.lag},
+                          {"hidden", c.hidden},
+                          {"learning_rate", c.learning_rate},
+                          {"batch", c.batch},
+                          {"training_steps", c.training_steps},
+                          {"seeds", c.seeds},
+                          {"test_sequences", c.test_sequences}});
   const Result r = experiment(c);
 
   plot::LineChart positions;
@@ -227,16 +209,7 @@ int run(const Options& options) {
   }
   positions.reference_lines = {{0.25, "1/4: one side only"}, {0.125, "1/8: MERGE"}};
   positions.x_marks = {static_cast<double>(c.lag) - 0.5, static_cast<double>(c.steps - c.lag) - 0.5};
-  report.plot("mse_by_position.svg", positions.svg(),
-              {"Between the vertical lines both x_(t-2) and x_(t+2) exist. The forward net knows the first and guesses "
-              "the second; the backward net the other way round: both sit at 1/4. At the edges one of them has it easy "
-              "(the missing bit is a known 0): the forward net at the end, the backward net at the start. MERGE halves "
-              "the error to 1/8 and no more; the BRNN answers exactly.",
-               "세로선 사이에서는 x_(t-2)와 x_(t+2)가 모두 존재한다. 순방향 신경망은 앞의 것을 알고 뒤의 것을 추측한다. 역방향 "
-              "신경망은 그 반대다. 둘 다 1/4에 앉아 있다. 가장자리에서는 둘 중 하나가 쉽다(빠진 비트가 알려진 0이다): "
-              "끝에서는 순방향, 시작에서는 역방향. MERGE는 오차를 1/8로 반으로 줄일 뿐 그 이상은 못 하고, BRNN은 "
-              "정확히 답한다."},
-              positions.text(60, 12));
+  report.plot("mse_by_position.svg", positions.svg(), {}, positions.text(60, 12));
   std::string table = "interior MSE    forward  backward     MERGE      BRNN\n";
   for (std::size_t s = 0; s < r.seeds.size(); ++s) {
     const Models& m = r.seeds[s];
@@ -250,21 +223,8 @@ int run(const Options& options) {
     report.figure("seed " + std::to_string(s) + ": interior MSE, BRNN", interior_mse(m.brnn, c));
   }
   report.block(table + "(theory: 1/4 for one direction, 1/8 for MERGE, 0 for a net that sees both sides)");
-  report.say({"Why averaging is not enough: each one-way net's best answer hedges the half it cannot see (it adds 1/2 "
-             "for the unknown bit), and the average of two hedges is still a hedge. The BRNN's readout sees both "
-             "states at once and can add the two known bits. Its price: it needs the whole sequence before it "
-             "answers, so it suits recorded data (speech, text, a sensor log), not prediction of the next step.",
-              "평균으로 부족한 이유: 단방향 신경망의 최선의 답은 보지 못하는 절반을 얼버무린다(모르는 비트 몫으로 1/2을 더한다). "
-             "그리고 얼버무린 두 답의 평균도 여전히 얼버무린 답이다. BRNN의 판독 레이어는 두 상태를 한꺼번에 보고 알려진 두 "
-             "비트를 더할 수 있다. 그 대가: 답하기 전에 시퀀스 전체가 필요하다. 그래서 다음 스텝의 예측이 아니라 녹음된 "
-             "데이터(음성, 텍스트, 센서 기록)에 맞는다."});
-  report.say({"A detail that trips up users of every library: for a bidirectional layer, output[T-1] holds the forward "
-             "state at the end and the backward state after reading only the last step. The backward direction's "
-             "summary of the whole sequence is its state at t = 0: h_n[1] equals output[0]'s second half, not "
-             "output[T-1]'s (tested in tests/recurrent_test.cpp).",
-              "모든 라이브러리 사용자가 걸려 넘어지는 세부: 양방향 레이어에서 output[T-1]에는 끝에서의 순방향 상태와, 마지막 스텝 "
-             "하나만 읽은 뒤의 역방향 상태가 들어 있다. 역방향이 시퀀스 전체를 요약한 것은 t = 0에서의 상태다: h_n[1]은 "
-             "output[T-1]이 아니라 output[0]의 뒤쪽 절반과 같다(tests/recurrent_test.cpp에서 테스트한다)."});
+  report.say("why-averaging-fails");
+  report.say("output-and-h-n");
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -24,6 +24,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/16_text_generation.md.hpp"
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -32,20 +33,7 @@
 
 namespace rnnlab::lessons::lesson16 {
 
-const LessonInfo info = {
-    16, "16_text_generation", {"Character-level text generation",
-                               "글자 단위 텍스트 생성"},
-    {"Karpathy (2015) trained LSTMs on raw characters - Shakespeare, Wikipedia, LaTeX, the Linux kernel - and sampled "
-     "text that reproduced their spelling, layout and style; with Johnson and Fei-Fei he showed that LSTMs and GRUs "
-     "beat tanh RNNs at it, and which cells track quotes, lines and brackets.",
-     "Karpathy(2015)는 날 글자로 LSTM을 학습했다. 셰익스피어, 위키백과, LaTeX, 리눅스 커널. 그리고 철자와 배치와 문체를 "
-     "재현하는 텍스트를 샘플링했다. Johnson, Fei-Fei와 함께 그는 이 일에서 LSTM과 GRU가 tanh RNN을 이긴다는 것과, 어떤 "
-     "셀이 따옴표, 줄, 괄호를 추적하는지를 보였다."},
-    {"An LSTM with 64 units learns the software licenses on this machine to about 1.9 nats per character in 2,000 "
-     "steps, a nat below what letter frequencies alone give, and writes their words.",
-     "유닛 64개의 LSTM이 이 컴퓨터에 있는 소프트웨어 라이선스 문서들을 2,000 스텝 동안 배워 글자당 약 1.9 nat에 이른다. "
-     "글자 빈도만으로 얻는 값보다 1 nat 낮고, 그 문서들의 단어를 쓴다."},
-    "a UTF-8 text of at least 8160 bytes"};
+const LessonInfo info = {16, "16_text_generation", narration_markdown, "a UTF-8 text of at least 8160 bytes"};
 
 // ---- the text ----
 
@@ -395,21 +383,14 @@ int run(const Options& options) {
   const Config c = config(options.quick, options.seed);
   const Corpus corpus = load_corpus(options.data, c);
   Report report(info, options);
-  report.say({"The text: " + corpus.source + ". Its last 10% is held out to measure how well the model predicts text it "
-             "has not seen. The model: each character is looked up in an embedding of " + std::to_string(c.embedding) +
-             " numbers, read by an LSTM with " + std::to_string(c.hidden) + " units (forget bias 1), and a linear "
-             "readout gives the logits of the next character. " + std::to_string(c.batch) + " streams of " +
-             std::to_string(c.window) + " characters per step, the state carried across windows and detached "
-             "(truncated BPTT); Adam " + plot::format_number(c.learning_rate) + ", gradient norm clipped at " +
-             plot::format_number(c.clip) + ", " + std::to_string(c.training_steps) + " steps. A tanh RNN of the "
-             "same width trains beside it, the same way.",
-              "텍스트: " + corpus.source + ". 마지막 10%는 따로 떼어 두고, 모델이 보지 못한 텍스트를 얼마나 잘 예측하는지 재는 데 "
-             "쓴다. 모델: 각 글자를 숫자 " + std::to_string(c.embedding) + "개짜리 임베딩에서 찾아, 유닛 " +
-             std::to_string(c.hidden) + "개의 LSTM(망각 편향 1)이 읽고, 선형 판독 레이어가 다음 글자의 로짓을 준다. "
-             "스텝마다 " + std::to_string(c.window) + "글자짜리 스트림 " + std::to_string(c.batch) +
-             "개. 상태는 윈도를 넘어 이어지되 떼어 낸다(detach, 잘린 BPTT). Adam " + plot::format_number(c.learning_rate) +
-             ", 기울기 노름을 " + plot::format_number(c.clip) + "에서 클리핑, " + std::to_string(c.training_steps) +
-             " 스텝. 같은 폭의 tanh RNN이 같은 방식으로 나란히 학습한다."});
+  report.say("the-text", {{"source", corpus.source},
+                          {"embedding", c.embedding},
+                          {"hidden", c.hidden},
+                          {"batch", c.batch},
+                          {"window", c.window},
+                          {"learning_rate", c.learning_rate},
+                          {"clip", c.clip},
+                          {"training_steps", c.training_steps}});
   const Result r = experiment(c, corpus);
   report.figure("characters in the text", static_cast<double>(r.corpus.text.size()));
   report.figure("vocabulary: distinct characters", static_cast<double>(r.vocabulary));
@@ -426,14 +407,7 @@ int run(const Options& options) {
                    {"tanh RNN, training", r.tanh.step, r.tanh.training_loss, plot::palette()[0], false, true}};
   curves.reference_lines = {{std::log(static_cast<double>(r.vocabulary)), "ln V: uniform guess"},
                             {r.unigram, "unigram entropy: letter frequencies only"}};
-  report.plot("loss.svg", curves.svg(),
-              {"Both nets pass the unigram line within the first hundred steps (they learn letter frequencies), then "
-              "which letters follow which, then words. The gap between the dashed training and the solid validation "
-              "curves is the held-out license being a different text from the ones trained on.",
-               "두 신경망 모두 처음 백 스텝 안에 유니그램 선을 지난다(글자 빈도를 배운다). 그다음 어떤 글자가 어떤 글자를 따르는지, "
-              "그다음 단어를 배운다. 점선의 학습 곡선과 실선의 검증 곡선 사이의 틈은, 떼어 둔 라이선스가 학습한 것들과 "
-              "다른 텍스트이기 때문이다."},
-              curves.text(60, 12));
+  report.plot("loss.svg", curves.svg(), {}, curves.text(60, 12));
   report.figure("LSTM: final validation loss", r.lstm.final_validation);
   report.figure("tanh RNN: final validation loss", r.tanh.final_validation);
 
@@ -448,24 +422,9 @@ int run(const Options& options) {
   report.block(samples);
   for (const auto& [step, text] : r.lstm.samples) report.text("LSTM sample after " + std::to_string(step) + " steps", text);
 
-  report.say({"At this size and budget the tanh RNN keeps up with the LSTM (validation " +
-             plot::format_number(std::round(1000 * r.tanh.final_validation) / 1000) + " against " +
-             plot::format_number(std::round(1000 * r.lstm.final_validation) / 1000) + " nats): what it must remember "
-             "here, the letters of the current word and the last few words, lies within a few steps. The LSTM's "
-             "advantage in Karpathy, Johnson & Fei-Fei (2015) comes with wider, deeper nets trained far longer, where "
-             "long-range structure (quotes, brackets, line lengths) starts to pay.",
-              "이 크기와 예산에서는 tanh RNN이 LSTM을 따라잡는다(검증 " +
-             plot::format_number(std::round(1000 * r.tanh.final_validation) / 1000) + " 대 " +
-             plot::format_number(std::round(1000 * r.lstm.final_validation) / 1000) + " nat): 여기서 기억해야 하는 것, "
-             "즉 현재 단어의 글자와 마지막 몇 단어는 몇 스텝 안에 있다. Karpathy, Johnson & Fei-Fei(2015)에서 LSTM의 "
-             "우위는 훨씬 오래 학습한 더 넓고 깊은 신경망에서 나타나며, 그곳에서는 먼 구조(따옴표, 괄호, 줄 길이)가 "
-             "값을 하기 시작한다."});
-  report.say({"The temperature divides the logits before the softmax: below 1 the model picks its likelier guesses "
-             "more often and the text is more regular and more repetitive; above 1 it takes more chances and makes "
-             "more mistakes. Sample from the saved model yourself: " + info.slug + " --generate --prompt \"You may\".",
-              "온도(temperature)는 소프트맥스 전에 로짓을 나눈다: 1보다 낮으면 모델이 더 그럴듯한 추측을 더 자주 골라 텍스트가 더 "
-             "규칙적이고 더 반복적이 된다. 1보다 높으면 더 모험을 하고 실수도 더 많이 한다. 저장된 모델에서 직접 "
-             "샘플링해 보라: " + info.slug + " --generate --prompt \"You may\"."});
+  report.say("tanh-keeps-up", {{"final_validation", std::round(1000 * r.tanh.final_validation) / 1000},
+                               {"lstm_final_validation", std::round(1000 * r.lstm.final_validation) / 1000}});
+  report.say("temperature", {{"slug", info.slug}});
   if (!options.quick) {  // the full run's model, for --generate (a quick run leaves it alone)
     report.write("vocabulary.txt", r.characters->chars());
     r.model->save((std::filesystem::path(options.out) / "model.npz").string());

@@ -23,6 +23,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/17_forecasting.md.hpp"
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -31,21 +32,7 @@
 
 namespace rnnlab::lessons::lesson17 {
 
-const LessonInfo info = {
-    17, "17_forecasting", {"Time-series forecasting",
-                           "시계열 예측"},
-    {"Forecasting the next day from the last three is the oldest use of sequence models: Yule's autoregression "
-     "(1927) and Box & Jenkins (1970) made it a discipline, and recurrent networks joined it once they could be "
-     "trained. The baselines - the last value, the same hour yesterday, a linear autoregression - are where every "
-     "forecast must start.",
-     "지난 사흘로 다음 날을 예측하는 것은 시퀀스 모델의 가장 오래된 용도다: Yule의 자기회귀(1927)와 Box & Jenkins(1970)가 "
-     "이를 하나의 분야로 만들었고, 순환 신경망은 학습이 가능해지자 합류했다. 기준 예측들, 즉 마지막 값, 어제 같은 시각, "
-     "선형 자기회귀는 모든 예측이 출발해야 하는 곳이다."},
-    {"On an hourly weather record with a hidden rain state, a GRU forecasts the next 24 hours with a lower error than "
-     "persistence, the seasonal naive forecast and a least-squares linear autoregression on 72 lags.",
-     "숨은 비 상태가 있는 시간별 날씨 기록에서, GRU는 다음 24시간을 지속 예측, 계절 단순 예측, 72시차 최소 제곱 선형 "
-     "자기회귀보다 낮은 오차로 예측한다."},
-    "a series, one number a line"};
+const LessonInfo info = {17, "17_forecasting", narration_markdown, "a series, one number a line"};
 
 // ---- the data ----
 
@@ -348,30 +335,19 @@ int run(const Options& options) {
     const Weather w = weather_series(c.hours, rng);
     series = w.temperature;
     rain = w.rain;
-    report.say({"The data: " + std::to_string(c.hours) + " hours of synthetic weather. Rain comes in spells (it goes on "
-               "with probability 0.96 an hour and starts with 0.015, as lesson 01's chain but hourly); the "
-               "temperature has a yearly cycle, a daily cycle of +-6 degrees that rain damps to +-1.5, a 3-degree "
-               "drop while it rains, and noise. The model sees only the temperature, never the rain.",
-                "데이터: 합성 날씨 " + std::to_string(c.hours) + "시간. 비는 길게 이어진다(시간마다 0.96의 확률로 계속되고 0.015의 "
-               "확률로 시작한다. 레슨 01의 체인과 같지만 시간 단위다). 기온에는 연간 주기, 비가 오면 +-1.5로 "
-               "누그러지는 +-6도의 일간 주기, 비가 오는 동안의 3도 하강, 그리고 잡음이 있다. 모델은 기온만 보고 비는 "
-               "결코 보지 못한다."});
+    report.say("built-in-weather", {{"hours", c.hours}});
+    report.skip("own-series");
   } else {
-    report.say({"The data: " + options.data + ", " + std::to_string(series.size()) + " values.",
-                "데이터: " + options.data + ", 값 " + std::to_string(series.size()) + "개."});
+    report.skip("built-in-weather");
+    report.say("own-series", {{"file", options.data}, {"series", series.size()}});
   }
-  report.say({"From the last " + std::to_string(c.history) + " values, forecast the next " + std::to_string(c.horizon) +
-             ". The first 80% of the record trains (windows every " + std::to_string(c.stride) + " hours), the last 20% "
-             "tests (a window every 5 hours, so forecasts start at every hour of the day), all in units of the training part's standard deviation. The GRU has " +
-             std::to_string(c.hidden) + " units and a linear head that outputs all " + std::to_string(c.horizon) +
-             " hours at once; Adam " + plot::format_number(c.learning_rate) + ", batches of " + std::to_string(c.batch) +
-             ", " + std::to_string(c.training_steps) + " steps.",
-              "마지막 " + std::to_string(c.history) + "개 값으로 다음 " + std::to_string(c.horizon) +
-             "개를 예측한다. 기록의 앞 80%로 학습하고(" + std::to_string(c.stride) + "시간마다 윈도 하나), 뒤 20%로 "
-             "시험한다(5시간마다 윈도 하나, 그래서 예측이 하루의 모든 시각에서 시작한다). 모두 학습 부분의 표준 편차 "
-             "단위로 잰다. GRU는 유닛 " + std::to_string(c.hidden) + "개와, " + std::to_string(c.horizon) +
-             "시간을 한꺼번에 출력하는 선형 머리를 갖는다. Adam " + plot::format_number(c.learning_rate) + ", 배치 " +
-             std::to_string(c.batch) + ", " + std::to_string(c.training_steps) + " 스텝."});
+  report.say("the-forecasters", {{"history", c.history},
+                                 {"horizon", c.horizon},
+                                 {"stride", c.stride},
+                                 {"hidden", c.hidden},
+                                 {"learning_rate", c.learning_rate},
+                                 {"batch", c.batch},
+                                 {"training_steps", c.training_steps}});
   const Result r = experiment(c, series, rain);
 
   plot::BarChart bars;
@@ -384,8 +360,7 @@ int run(const Options& options) {
     report.figure(m.name + ": test MSE", m.mse);
   }
   bars.series = {{"test MSE", values, ""}};
-  report.plot("mse.svg", bars.svg(), {"Lower is better. Every model sees the same 72 hours.",
-                                      "낮을수록 좋다. 모든 모델이 같은 72시간을 본다."}, bars.text(30));
+  report.plot("mse.svg", bars.svg(), {}, bars.text(30));
 
   plot::LineChart by_step;
   by_step.title = "Test MSE by how far ahead";
@@ -397,14 +372,7 @@ int run(const Options& options) {
     for (std::size_t h = 1; h <= c.horizon; ++h) hours.push_back(static_cast<double>(h));
     by_step.series.push_back({r.models[k].name, hours, r.models[k].mse_by_step, plot::palette()[k], true, false});
   }
-  report.plot("mse_by_hour.svg", by_step.svg(),
-              {"Persistence is good for the next hour and then pays for the daily cycle; the seasonal naive forecast is "
-              "as good (or bad) at every hour. The learned forecasts are best near and degrade slowly as the rain "
-              "state becomes harder to foresee.",
-               "지속 예측은 다음 한 시간에는 좋지만 그다음부터 일간 주기의 대가를 치른다. 계절 단순 예측은 모든 시각에서 똑같이 "
-              "좋다(혹은 나쁘다). 학습된 예측은 가까운 시각에서 가장 좋고, 비 상태를 내다보기 어려워질수록 천천히 "
-              "나빠진다."},
-              by_step.text(60, 10));
+  report.plot("mse_by_hour.svg", by_step.svg(), {}, by_step.text(60, 10));
 
   // Forecasts on a few test windows, the rain (if known) marked.
   plot::LineChart examples;
@@ -432,17 +400,8 @@ int run(const Options& options) {
     }
     examples.x_marks.push_back(offset + static_cast<double>(c.history) - 0.5);
   }
-  report.plot("forecasts.svg", examples.svg(1000, 420),
-              {"Three test windows side by side; the vertical lines mark the present. The damped, lower stretches are "
-              "rain.",
-               "시험 윈도 셋을 나란히. 세로선이 현재를 표시한다. 누그러지고 낮아진 구간이 비다."});
-  report.say({"Why the network wins here and not always: the linear model is the best forecaster that applies one rule "
-             "to every history. The GRU's advantage is the hidden rain state, which changes the rule. On a series "
-             "with no such state (a pure cycle plus noise) the linear model is optimal, and a network can at best tie "
-             "it; try --data with your own series to see which kind it is.",
-              "신경망이 여기서는 이기지만 늘 이기지는 않는 이유: 선형 모델은 모든 과거에 하나의 규칙을 적용하는 예측기 중 최선이다. "
-             "GRU의 이점은 규칙 자체를 바꾸는 숨은 비 상태다. 그런 상태가 없는 시계열(순수한 주기와 잡음)에서는 선형 "
-             "모델이 최적이고, 신경망은 기껏해야 비길 수 있다. 자신의 시계열로 --data를 써서 어느 쪽인지 확인해 보라."});
+  report.plot("forecasts.svg", examples.svg(1000, 420));
+  report.say("why-the-network-wins");
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -18,6 +18,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/18_sentiment.md.hpp"
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -26,20 +27,7 @@
 
 namespace rnnlab::lessons::lesson18 {
 
-const LessonInfo info = {
-    18, "18_sentiment", {"Sequence in, one label out: sentiment",
-                         "시퀀스를 넣고 레이블 하나를 꺼낸다: 감성 분석"},
-    {"Reading a whole sequence and giving one answer - is this review positive? - is the many-to-one pattern. Bag-of-"
-     "words classifiers were the standard until Socher et al. (2013) showed, with negation and contrast, what "
-     "ignoring order costs; recurrent and then attention models took over.",
-     "시퀀스 전체를 읽고 답 하나를 내는 것, 이 리뷰는 긍정적인가? 이것이 다대일 패턴이다. Socher 등(2013)이 부정과 대조로 "
-     "순서를 무시하는 대가를 보여 주기 전까지는 단어 가방(bag-of-words) 분류기가 표준이었다. 그 뒤로 순환 모델이, 이어서 "
-     "어텐션 모델이 자리를 넘겨받았다."},
-    {"On reviews with negation (\"not good\") and contrast (\"good, but the ending was dull\"), a GRU reading the "
-     "words in order beats a bag-of-words classifier by far more than 0.15 in accuracy.",
-     "부정(\"not good\")과 대조(\"good, but the ending was dull\")가 있는 리뷰에서, 단어를 순서대로 읽는 GRU가 단어 가방 "
-     "분류기를 정확도 0.15보다 훨씬 큰 차이로 이긴다."},
-    "labeled reviews, one a line: 0 or 1, then the text"};
+const LessonInfo info = {18, "18_sentiment", narration_markdown, "labeled reviews, one a line: 0 or 1, then the text"};
 
 // ---- the reviews ----
 
@@ -343,12 +331,10 @@ int run(const Options& options) {
   const std::vector<Review> reviews = own ? read_reviews(options.data) : std::vector<Review>();
   Report report(info, options);
   if (own) {
-    report.say({"The reviews: " + options.data + ", " + std::to_string(reviews.size()) + " of them, " +
-               std::to_string(words_of(reviews).size() - 1) + " distinct words; a random 80% trains and the rest "
-               "tests. The lesson's claims are about its own reviews, so none are checked here.",
-                "리뷰: " + options.data + ", " + std::to_string(reviews.size()) + "개, 서로 다른 단어 " +
-               std::to_string(words_of(reviews).size() - 1) + "개. 무작위 80%로 학습하고 나머지로 시험한다. 이 레슨의 "
-               "주장은 레슨 자신의 리뷰에 관한 것이므로 여기서는 아무것도 검사하지 않는다."});
+    report.skip("built-in-reviews");
+    report.skip("where-bags-fail");
+    report.say("own-reviews",
+               {{"file", options.data}, {"reviews", reviews.size()}, {"distinct_words", words_of(reviews).size() - 1}});
   } else {
     Rng show(5);
     std::string examples;
@@ -356,24 +342,16 @@ int run(const Options& options) {
       const Review review = make_review(show);
       examples += "  " + std::string(review.label ? "positive" : "negative") + "   " + sentence(review) + "\n";
     }
-    report.say({"The reviews: one to three clauses like \"the plot was not really good\", joined by \"and\" (the "
-               "clauses agree) or \"but\" (they disagree, and the last one is the verdict). " +
-               std::to_string(review_words().size() - 1) + " words in all. Some reviews:",
-                "리뷰: \"the plot was not really good\" 같은 절 1~3개를 \"and\"(절들이 같은 말을 한다)나 \"but\"(서로 "
-               "반대이며, 마지막 절이 판정이다)로 이은 것. 단어는 모두 " + std::to_string(review_words().size() - 1) +
-               "개. 리뷰 몇 개:"});
+    report.skip("own-reviews");
+    report.say("built-in-reviews", {{"review_words", review_words().size() - 1}});
     report.block(examples);
   }
-  report.say({"Two classifiers, trained the same way (Adam " + plot::format_number(c.learning_rate) + ", batches of " +
-             std::to_string(c.batch) + ", " + std::to_string(c.training_steps) + " steps, " + std::to_string(c.seeds) +
-             " seeds), tested on the same reviews: a bag of words (each word's count, weighed and summed: logistic "
-             "regression) and a GRU with " + std::to_string(c.hidden) + " units reading embeddings of " +
-             std::to_string(c.embedding) + ", classified from its last state.",
-              "같은 방식으로 학습하고(Adam " + plot::format_number(c.learning_rate) + ", 배치 " + std::to_string(c.batch) + ", " +
-             std::to_string(c.training_steps) + " 스텝, 시드 " + std::to_string(c.seeds) +
-             "개) 같은 리뷰로 시험하는 두 분류기: 단어 가방(단어마다 개수에 가중치를 곱해 더한다: 로지스틱 회귀)과, "
-             "크기 " + std::to_string(c.embedding) + "의 임베딩을 읽는 유닛 " + std::to_string(c.hidden) +
-             "개의 GRU로 마지막 상태에서 분류하는 것."});
+  report.say("two-classifiers", {{"learning_rate", c.learning_rate},
+                                 {"batch", c.batch},
+                                 {"training_steps", c.training_steps},
+                                 {"seeds", c.seeds},
+                                 {"hidden", c.hidden},
+                                 {"embedding", c.embedding}});
   const Result r = own ? experiment_on(c, reviews) : experiment(c);
 
   plot::LineChart curves;
@@ -389,14 +367,7 @@ int run(const Options& options) {
     report.figure("seed " + std::to_string(s) + ": GRU, test accuracy", r.gru[s].final_accuracy);
   }
   curves.reference_lines = {{0.5, "guessing"}};
-  report.plot("accuracy.svg", curves.svg(),
-              {"Dashed: seeds after the first. The GRU learns what \"not\" and \"but\" do within a few dozen steps. The "
-              "bag of words learns what the words say alone and stops barely above guessing: here almost every "
-              "word's meaning depends on what comes before it.",
-               "점선: 첫 시드 이후의 시드. GRU는 수십 스텝 안에 \"not\"과 \"but\"이 하는 일을 배운다. 단어 가방은 단어들이 홀로 "
-              "말하는 것을 배우고 추측보다 겨우 나은 곳에서 멈춘다: 여기서는 거의 모든 단어의 뜻이 그 앞에 오는 것에 "
-              "달려 있다."},
-              curves.text(60, 10));
+  report.plot("accuracy.svg", curves.svg(), {}, curves.text(60, 10));
 
   // Where they disagree, from the first seed.
   std::string table = "label     bag  GRU   review\n";
@@ -411,10 +382,7 @@ int run(const Options& options) {
              sentence(review) + "\n";
   }
   report.block(table);
-  if (!own) report.say({"The bag of words errs exactly where order matters: after \"not\" it cannot flip a word it has already "
-             "scored, and with \"but\" it sees the same counts whichever clause comes last.",
-                        "단어 가방은 정확히 순서가 중요한 곳에서 틀린다: \"not\" 뒤에서 이미 점수를 매긴 단어를 뒤집을 수 없고, \"but\"이 "
-             "있으면 어느 절이 마지막에 오든 같은 개수를 본다."});
+  if (!own) report.say("where-bags-fail");
   if (!own) report.claims(claims(r, c));
   return report.finish();
 }

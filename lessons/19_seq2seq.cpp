@@ -21,6 +21,7 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "lessons/19_seq2seq.md.hpp"
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -28,20 +29,8 @@
 
 namespace rnnlab::lessons::lesson19 {
 
-const LessonInfo info = {
-    19, "19_seq2seq", {"One in, sequence out; sequence to sequence",
-                       "하나를 넣고 시퀀스를 꺼낸다. 시퀀스에서 시퀀스로"},
-    {"Sutskever, Vinyals & Le (2014) and Cho et al. (2014) joined two recurrent networks: an encoder that reads a "
-     "sentence into one vector and a decoder that writes the translation from it. With a fixed vector instead of an "
-     "encoder, the same decoder writes captions for images (Vinyals et al. 2015).",
-     "Sutskever, Vinyals & Le(2014)와 Cho 등(2014)은 순환 신경망 둘을 이었다: 문장을 벡터 하나로 읽어 들이는 인코더와, 그 "
-     "벡터에서 번역을 써 내는 디코더. 인코더 대신 고정된 벡터를 주면, 같은 디코더가 이미지의 설명문을 쓴다(Vinyals 등 "
-     "2015)."},
-    {"A GRU decoder names numbers it never saw (\"forty two\") from their digits; an encoder-decoder turns number words "
-     "into reversed digits, nearly always right for the lengths it trained on and failing beyond them.",
-     "GRU 디코더가 본 적 없는 수의 이름(\"forty two\")을 그 자릿수로부터 말한다. 인코더-디코더는 수 단어를 뒤집은 "
-     "자릿수로 바꾸는데, 학습한 길이에서는 거의 늘 맞고 그 너머에서는 실패한다."},
-    "source/target pairs, one a line: source words, a tab, target words"};
+const LessonInfo info = {19, "19_seq2seq", narration_markdown,
+                         "source/target pairs, one a line: source words, a tab, target words"};
 
 // ---- the data ----
 
@@ -455,44 +444,26 @@ int run(const Options& options) {
   Report report(info, options);
   Result r;
   if (own) {
-    report.say({"Sequence to sequence on " + options.data + ": " + std::to_string(pairs.pairs.sources.size()) +
-               " pairs, " + std::to_string(pairs.source_words.size() - 1) + " source and " +
-               std::to_string(pairs.target_words.size()) + " target words. An encoder GRU (" + std::to_string(c.hidden) +
-               " units) reads each source and its last state starts a decoder GRU; a random 80% of the pairs trains "
-               "(teacher forcing, " + std::to_string(c.steps) + " steps), the rest is decoded greedily. The lesson's "
-               "claims are about its own tasks, so none are checked here.",
-                "시퀀스에서 시퀀스로, 데이터 " + options.data + ": 쌍 " + std::to_string(pairs.pairs.sources.size()) +
-               "개, 원문 단어 " + std::to_string(pairs.source_words.size() - 1) + "개, 대상 단어 " +
-               std::to_string(pairs.target_words.size()) + "개. 인코더 GRU(유닛 " + std::to_string(c.hidden) +
-               "개)가 각 원문을 읽고, 그 마지막 상태로 디코더 GRU를 시작한다. 무작위 80%의 쌍으로 학습하고(교사 강요, " +
-               std::to_string(c.steps) + " 스텝), 나머지는 탐욕적으로 디코딩한다. 이 레슨의 주장은 레슨 자신의 과제에 "
-               "관한 것이므로 여기서는 아무것도 검사하지 않는다."});
+    report.skip("one-to-many");
+    report.skip("many-to-many");
+    report.say("own-pairs", {{"file", options.data},
+                             {"sources", pairs.pairs.sources.size()},
+                             {"source_words", pairs.source_words.size() - 1},
+                             {"target_words", pairs.target_words.size()},
+                             {"hidden", c.hidden},
+                             {"steps", c.steps}});
     r = experiment_on(c, pairs);
   } else {
-    report.say({"(a) One in, sequence out. A number 0-99 is given as a vector: one-hot tens digit and one-hot units "
-               "digit. A linear map and tanh turn it into the first state of a GRU decoder (" +
-               std::to_string(c.namer_hidden) + " units), which writes the number's English name word by word until "
-               "<end>. " + plot::format_number(100 * c.held_out_share) + "% of the numbers 21-99 that are not "
-               "multiples of ten are held out: their names are a tens word and a units word the decoder knows, never "
-               "seen together.",
-                "(a) 하나를 넣고 시퀀스를 꺼낸다. 0-99의 수가 벡터로 주어진다: 십의 자리 원-핫과 일의 자리 원-핫. 선형 사상과 "
-               "tanh가 이것을 GRU 디코더(유닛 " + std::to_string(c.namer_hidden) +
-               "개)의 첫 상태로 바꾸고, 디코더는 <end>까지 그 수의 영어 이름을 단어 하나씩 쓴다. 21-99 가운데 10의 배수가 "
-               "아닌 수의 " + plot::format_number(100 * c.held_out_share) + "%를 따로 떼어 둔다: 그 이름들은 디코더가 "
-               "아는 십의 자리 단어와 일의 자리 단어로 되어 있지만, 둘이 함께 나온 것은 본 적이 없다."});
-    report.say({"(b) Sequence to sequence. An encoder GRU (" + std::to_string(c.hidden) + " units) reads number words, "
-               "\"three one four\", and its last state starts a decoder GRU that must write the digits in reverse, "
-               "\"4 1 3\". Sources of " + std::to_string(c.min_length) + "-" + std::to_string(c.max_length) +
-               " words in training, teacher forcing, Adam " + plot::format_number(c.learning_rate) + ", batches of " +
-               std::to_string(c.batch) + ", " + std::to_string(c.steps) + " steps; tested greedily on sources of "
-               "1-" + std::to_string(c.longest_test) + " words (those of " + std::to_string(c.held_out_from) +
-               " words or more never drawn in training).",
-                "(b) 시퀀스에서 시퀀스로. 인코더 GRU(유닛 " + std::to_string(c.hidden) + "개)가 \"three one four\" 같은 수 단어를 "
-               "읽고, 그 마지막 상태로 시작한 디코더 GRU가 자릿수를 거꾸로 \"4 1 3\"이라고 써야 한다. 학습에는 " +
-               std::to_string(c.min_length) + "-" + std::to_string(c.max_length) + "단어 원문, 교사 강요, Adam " +
-               plot::format_number(c.learning_rate) + ", 배치 " + std::to_string(c.batch) + ", " +
-               std::to_string(c.steps) + " 스텝. 1-" + std::to_string(c.longest_test) + "단어 원문으로 탐욕적으로 "
-               "시험한다(" + std::to_string(c.held_out_from) + "단어 이상인 것은 학습에서 한 번도 뽑히지 않는다)."});
+    report.skip("own-pairs");
+    report.say("one-to-many", {{"namer_hidden", c.namer_hidden}, {"held_out_share", 100 * c.held_out_share}});
+    report.say("many-to-many", {{"hidden", c.hidden},
+                                {"min_length", c.min_length},
+                                {"max_length", c.max_length},
+                                {"learning_rate", c.learning_rate},
+                                {"batch", c.batch},
+                                {"steps", c.steps},
+                                {"longest_test", c.longest_test},
+                                {"held_out_from", c.held_out_from}});
     r = experiment(c);
     std::string names = "number   generated name\n";
     for (std::size_t i = 0; i < r.held_out.size(); ++i) {
@@ -513,18 +484,12 @@ int run(const Options& options) {
   by_length.y_max = 1.02;
   by_length.series = {{"greedy decoding", r.lengths, r.translation_accuracy, plot::palette()[1], true, false}};
   if (!own) by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
-  report.plot("accuracy_by_length.svg", by_length.svg(),
-              {own ? std::string("Exact-match accuracy of the held-out 20% by source length.") :
-              "Left of the vertical line: the lengths seen in training (from " + std::to_string(c.held_out_from) +
-                  " words on, test sources never drawn in training). Inside them the translation is nearly always "
-              "exact; beyond them it breaks down at once - the decoder has never had to count that far, and the "
-              "encoder's one vector has never had to hold so much.",
-               own ? std::string("떼어 둔 20%의 원문 길이별 완전 일치 정확도.") :
-              "세로선 왼쪽: 학습에서 본 길이(" + std::to_string(c.held_out_from) +
-                  "단어부터는 학습에서 한 번도 뽑히지 않은 시험 원문). 그 안에서는 번역이 거의 늘 정확하다. 그 너머에서는 "
-              "곧바로 무너진다. 디코더는 그렇게 멀리 세어 본 적이 없고, 인코더의 벡터 하나는 그렇게 많은 것을 담아 본 "
-              "적이 없다."},
-              by_length.text(60, 10));
+  report.plot("accuracy_by_length.svg", by_length.svg(), {}, by_length.text(60, 10));
+  if (own) {
+    report.skip("beyond-training-lengths");
+  } else {
+    report.say("beyond-training-lengths", {{"held_out_from", c.held_out_from}});
+  }
   for (std::size_t k = 0; k < r.lengths.size(); ++k) {
     report.figure("(b) length " + std::to_string(static_cast<int>(r.lengths[k])) + ": exact-match accuracy",
                   r.translation_accuracy[k]);
@@ -534,13 +499,7 @@ int run(const Options& options) {
     examples += "  " + source + std::string(source.size() < 42 ? 42 - source.size() : 1, ' ') + output + "\n";
   }
   report.block(examples);
-  report.say({"The fixed vector between encoder and decoder is the bottleneck Bahdanau, Cho & Bengio (2015) removed "
-             "with attention: let the decoder look back at every encoder state, weighted by how relevant it is to the "
-             "word being written. Sutskever et al. found a simpler trick for their LSTMs: reversing the source puts "
-             "its first words next to the first words of the output.",
-              "인코더와 디코더 사이의 고정된 벡터는 Bahdanau, Cho & Bengio(2015)가 어텐션으로 없앤 병목이다: 디코더가 모든 인코더 "
-             "상태를 되돌아보되, 지금 쓰는 단어와 얼마나 관련 있는지에 따라 가중치를 두게 한다. Sutskever 등은 자신들의 "
-             "LSTM을 위해 더 단순한 요령을 찾았다: 원문을 뒤집으면 원문의 첫 단어들이 출력의 첫 단어들 옆에 놓인다."});
+  report.say("the-bottleneck");
   if (!own) report.claims(claims(r, c));
   return report.finish();
 }

@@ -126,6 +126,11 @@ LSTMResult LSTM::forward(const Var& x, const Var& h0, const Var& c0) const {
   return {s.output, s.h_n, s.c_n};
 }
 
+SequenceOutput LSTM::run_sequence(const Var& x, const RecurrentState& initial) const {
+  const LSTMResult r = forward(x, initial.h, initial.c);
+  return {r.output, {r.h_n, r.c_n}};
+}
+
 GRU::GRU(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOptions options)
     : RecurrentLayers("GRU", 3, input_size, hidden_size, rng, options) {}
 
@@ -136,6 +141,67 @@ RNNResult GRU::forward(const Var& x, const Var& h0) const {
     return Pass{output, {select(output, 0, reverse ? 0 : output.shape()[0] - 1), Var()}};
   });
   return {s.output, s.h_n};
+}
+
+SequenceOutput GRU::run_sequence(const Var& x, const RecurrentState& initial) const {
+  if (initial.c)
+    throw std::invalid_argument("GRU::run_sequence: the initial state has a cell state c; only an LSTM has one");
+  const RNNResult r = forward(x, initial.h);
+  return {r.output, {r.h_n, Var()}};
+}
+
+// ---- by kind ----
+
+std::string name_of(CellKind kind) {
+  switch (kind) {
+    case CellKind::tanh_rnn:
+      return "tanh RNN";
+    case CellKind::lstm:
+      return "LSTM";
+    case CellKind::gru:
+      return "GRU";
+  }
+  throw std::invalid_argument("name_of: not a CellKind");
+}
+
+std::unique_ptr<RecurrentLayers> make_recurrent(CellKind kind, std::size_t input_size, std::size_t hidden_size,
+                                                Rng& rng, RecurrentOptions options, std::optional<real> forget_bias) {
+  switch (kind) {
+    case CellKind::tanh_rnn:
+      return std::make_unique<RNN>(input_size, hidden_size, rng, options);
+    case CellKind::lstm:
+      return std::make_unique<LSTM>(input_size, hidden_size, rng, options, forget_bias);
+    case CellKind::gru:
+      return std::make_unique<GRU>(input_size, hidden_size, rng, options);
+  }
+  throw std::invalid_argument("make_recurrent: not a CellKind");
+}
+
+std::vector<RecurrentState> run_steps(CellKind kind, const RecurrentLayers::Weights& w, const Var& x, bool fused) {
+  if (x.dim() != 3 || x.shape()[2] != w.weight_ih.shape()[1]) {
+    throw ShapeError("run_steps: x " + to_string(x.shape()) + " for weight_ih " + to_string(w.weight_ih.shape()) +
+                     " (expected x [T, B, " + std::to_string(w.weight_ih.shape()[1]) + "])");
+  }
+  const std::size_t steps = x.shape()[0], batch = x.shape()[1], hidden = w.weight_hh.shape()[1];
+  const Var projected = linear(x, w.weight_ih, w.bias_ih);  // [T, B, G*H]: every step's input term at once
+  RecurrentState state{Var(Tensor::zeros({batch, hidden})), Var()};
+  if (kind == CellKind::lstm) state.c = Var(Tensor::zeros({batch, hidden}));
+  std::vector<RecurrentState> states;
+  states.reserve(steps);
+  for (std::size_t t = 0; t < steps; ++t) {
+    const Var x_t = select(projected, 0, t);
+    switch (kind) {
+      case CellKind::lstm:
+        state = fused ? lstm_step(x_t, state, w.weight_hh, w.bias_hh) : lstm_step_composed(x_t, state, w.weight_hh, w.bias_hh);
+        break;
+      case CellKind::gru:
+        state.h = fused ? gru_step(x_t, state.h, w.weight_hh, w.bias_hh) : gru_step_composed(x_t, state.h, w.weight_hh, w.bias_hh);
+        break;
+      case CellKind::tanh_rnn: state.h = tanh(x_t + linear(state.h, w.weight_hh, w.bias_hh)); break;
+    }
+    states.push_back(state);
+  }
+  return states;
 }
 
 }  // namespace rnnlab::nn

@@ -31,7 +31,9 @@
 // autograd/ops.hpp), the cells below step by step; all give equal values and gradients (tested).
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "nn/recurrent.hpp"
 
@@ -78,6 +80,7 @@ class LSTM : public RecurrentLayers {
        std::optional<real> forget_bias = std::nullopt);
   LSTMResult forward(const Var& x, const Var& h0 = Var(), const Var& c0 = Var()) const;
   LSTMResult operator()(const Var& x, const Var& h0 = Var(), const Var& c0 = Var()) const { return forward(x, h0, c0); }
+  SequenceOutput run_sequence(const Var& x, const RecurrentState& initial = {}) const override;
 };
 
 class GRU : public RecurrentLayers {
@@ -85,7 +88,23 @@ class GRU : public RecurrentLayers {
   GRU(std::size_t input_size, std::size_t hidden_size, Rng& rng, RecurrentOptions options = {});
   RNNResult forward(const Var& x, const Var& h0 = Var()) const;
   RNNResult operator()(const Var& x, const Var& h0 = Var()) const { return forward(x, h0); }
+  SequenceOutput run_sequence(const Var& x, const RecurrentState& initial = {}) const override;
 };
+
+// The three recurrent layers by kind, for code that compares them: one factory, one name each, and the state
+// any of them runs from.
+enum class CellKind { tanh_rnn, lstm, gru };
+std::string name_of(CellKind kind);  // "tanh RNN", "LSTM", "GRU"
+// forget_bias applies to the LSTM only (see LSTM's constructor); the others ignore it.
+std::unique_ptr<RecurrentLayers> make_recurrent(CellKind kind, std::size_t input_size, std::size_t hidden_size,
+                                                Rng& rng, RecurrentOptions options = {},
+                                                std::optional<real> forget_bias = std::nullopt);
+// One layer's recurrence step by step, from its weights (layer.weights(0)), over x [T, B, in] from zero states:
+// every step's state (h, and c for the LSTM), for looking inside the net or keeping the states' gradients
+// (retain_grad). `fused` picks lstm_step and gru_step or their composed versions; the tanh RNN has one form.
+// The same function as run_sequence on a one-layer net (tested).
+std::vector<RecurrentState> run_steps(CellKind kind, const RecurrentLayers::Weights& weights, const Var& x,
+                                      bool fused = true);
 
 // The steps themselves, shared by the cells and the layers. x_projected = x W_ih^T + b_ih ([B, G*H]).
 // lstm_step and gru_step run the fused cells of autograd/ops.hpp (one node for the elementwise part);

@@ -169,6 +169,13 @@ RNNResult RNN::forward(const Var& x, const Var& h0) const {
   return {s.output, s.h_n};
 }
 
+SequenceOutput RNN::run_sequence(const Var& x, const RecurrentState& initial) const {
+  if (initial.c)
+    throw std::invalid_argument("RNN::run_sequence: the initial state has a cell state c; only an LSTM has one");
+  const RNNResult r = forward(x, initial.h);
+  return {r.output, {r.h_n, Var()}};
+}
+
 // ---- TDNN ----
 
 TDNN::TDNN(std::size_t in_features, std::size_t out_features, std::size_t delays, Rng& rng)

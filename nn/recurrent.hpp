@@ -79,11 +79,21 @@ struct RecurrentState {
 // [G*H], [G*H]), named and registered exactly as PyTorch does; and the loop over layers and directions. How one
 // layer runs through time is the only thing RNN (step by step, basic ops), LSTM and GRU (a fused layer) do
 // differently.
+//
+// The one way to run any of them: run_sequence(x, initial) -> {output [T, B, D*H], final state}, with an empty
+// initial state for zeros; `initial` and `final` are RecurrentState {h [D*num_layers, B, H], c (LSTM only)}.
+// The classes' own forward() keep PyTorch's signatures (h0, c0 separate; LSTMResult / RNNResult).
+struct SequenceOutput {
+  Var output;
+  RecurrentState final;
+};
+
 class RecurrentLayers : public Module {
  public:
   struct Weights {
     Var weight_ih, weight_hh, bias_ih, bias_hh;
   };
+  virtual SequenceOutput run_sequence(const Var& x, const RecurrentState& initial = {}) const = 0;
   const Weights& weights(std::size_t layer, std::size_t direction = 0) const;
   std::size_t input_size() const { return input_; }
   std::size_t hidden_size() const { return hidden_; }
@@ -125,6 +135,7 @@ class RNN : public RecurrentLayers {
       Nonlinearity nonlinearity = Nonlinearity::tanh);
   RNNResult forward(const Var& x, const Var& h0 = Var()) const;
   RNNResult operator()(const Var& x, const Var& h0 = Var()) const { return forward(x, h0); }
+  SequenceOutput run_sequence(const Var& x, const RecurrentState& initial = {}) const override;
 
  private:
   Nonlinearity nonlinearity_;

@@ -173,6 +173,19 @@ std::vector<BadFile> bad_files() {
 
 }  // namespace
 
+TEST_SUITE("lessons") {
+
+TEST_CASE("every lesson's narration file parses, and has its title, history and story") {
+  for (const Lesson& lesson : every_lesson()) {
+    CAPTURE(lesson.info.slug);
+    const NarrationText text(lesson.info.narration, lesson.info.slug + ".md");
+    for (const char* key : {"title", "history", "story"}) CHECK(text.slots(key).empty());
+    CHECK(text.keys().size() > 3);
+  }
+}
+
+}  // TEST_SUITE
+
 TEST_SUITE("bad input") {
 
 TEST_CASE("every lesson that reads --data refuses every bad file with one line and exit code 2") {

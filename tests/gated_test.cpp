@@ -363,6 +363,47 @@ TEST_CASE("the fused layers reject shapes that do not fit and name the op and th
                  "T >= 1");
 }
 
+TEST_CASE("run_sequence and make_recurrent: one way to run any recurrent layer, equal to its own forward") {
+  Rng data_rng(3);
+  const Var x(Tensor::normal({5, 2, 3}, 0, 1, data_rng));
+  const Var h0(Tensor::normal({2, 2, 4}, 0, 1, data_rng)), c0(Tensor::normal({2, 2, 4}, 0, 1, data_rng));
+  const RecurrentOptions two_layers{.num_layers = 2};
+  for (const CellKind kind : {CellKind::tanh_rnn, CellKind::lstm, CellKind::gru}) {
+    CAPTURE(name_of(kind));
+    Rng rng(11), same(11);
+    const auto layer = make_recurrent(kind, 3, 4, rng, two_layers, 1.0);
+    const RecurrentState initial{h0, kind == CellKind::lstm ? c0 : Var()};
+    const SequenceOutput run = layer->run_sequence(x, initial);
+    Tensor output, h_n, c_n;
+    switch (kind) {
+      case CellKind::tanh_rnn: {
+        const RNNResult r = RNN(3, 4, same, two_layers)(x, h0);
+        output = r.output.value(), h_n = r.h_n.value();
+        break;
+      }
+      case CellKind::lstm: {
+        const LSTMResult r = LSTM(3, 4, same, two_layers, 1.0)(x, h0, c0);
+        output = r.output.value(), h_n = r.h_n.value(), c_n = r.c_n.value();
+        CHECK(max_abs_diff(run.final.c.value(), c_n) == 0);
+        break;
+      }
+      case CellKind::gru: {
+        const RNNResult r = GRU(3, 4, same, two_layers)(x, h0);
+        output = r.output.value(), h_n = r.h_n.value();
+        CHECK_CONTAINS(message_of<std::invalid_argument>([&] {
+                         (void)layer->run_sequence(x, {h0, c0});
+                       }),
+                       "only an LSTM has one");
+        break;
+      }
+    }
+    CHECK(max_abs_diff(run.output.value(), output) == 0);
+    CHECK(max_abs_diff(run.final.h.value(), h_n) == 0);
+    CHECK(layer->hidden_size() == 4);
+  }
+  CHECK(name_of(CellKind::tanh_rnn) == "tanh RNN");
+}
+
 TEST_CASE("gated modules reject bad shapes") {
   CHECK_CONTAINS(message_of<ShapeError>([] {
     (void)fused_lstm_cell(Var(Tensor::zeros({2, 8})), Var(Tensor::zeros({2, 8})), Var(Tensor::zeros({2, 3})));

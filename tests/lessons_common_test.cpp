@@ -103,6 +103,37 @@ TEST_CASE("narration needs both languages and picks one") {
   CHECK_THROWS_AS(Narration("", "게이트"), std::logic_error);
 }
 
+TEST_CASE("a narration file: two halves with the same sections, slots filled exactly") {
+  const std::string good =
+      "# Lesson 99 · A test\n\n## English\n\n### title\nA test\n\n### intro\nT = {{steps}} steps,\nthen {{steps}} more.\n\n"
+      "A second paragraph.\n\n## 한국어\n\n### title\n시험\n\n### intro\nT = {{steps}} 스텝,\n다시 {{steps}} 스텝.\n\n둘째 문단.\n";
+  const NarrationText text(good, "99_test.md");
+  CHECK(text.keys() == std::vector<std::string>{"title", "intro"});
+  CHECK(text.slots("intro") == std::vector<std::string>{"steps"});
+  const Narration intro = text.fill("intro", {{"steps", std::size_t{50}}});
+  CHECK(intro.en == "T = 50 steps, then 50 more.\n\nA second paragraph.");  // lines join; a blank line parts
+  CHECK(intro.ko == "T = 50 스텝, 다시 50 스텝.\n\n둘째 문단.");
+  CHECK(text.fill("intro", {{"steps", 0.5}}).en.starts_with("T = 0.5 steps"));
+  // Filling: a slot left empty, a value for no slot, an unknown section: each names the file and the section.
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)text.fill("intro"); }), "99_test.md, section \"intro\": no value for {{steps}}");
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)text.fill("intro", {{"steps", 1}, {"seeds", 3}}); }),
+                 "a value for {{seeds}}, which the text does not have");
+  CHECK_CONTAINS(message_of<std::logic_error>([&] { (void)text.fill("outro"); }), "no section \"outro\"");
+  // Parsing: every way the two halves can disagree.
+  auto problem = [](const std::string& markdown) {
+    return message_of<std::logic_error>([&] { NarrationText bad(markdown, "bad.md"); });
+  };
+  CHECK_CONTAINS(problem("## English\n### a\nA {{x}}.\n## 한국어\n### a\n가 {{y}}.\n"), "different {{slots}}");
+  CHECK_CONTAINS(problem("## English\n### a\nA.\n### b\nB.\n## 한국어\n### a\n가.\n"), "lacks the section \"b\"");
+  CHECK_CONTAINS(problem("## English\n### a\nA.\n## 한국어\n### b\n가.\n"), "the Korean half has \"b\" where the English half has \"a\"");
+  CHECK_CONTAINS(problem("## English\n### a\nA.\n## 한국어\n### a\nA.\n"), "Korean");
+  CHECK_CONTAINS(problem("## English\n### a\nA.\n### a\nB.\n"), "the section \"a\" twice");
+  CHECK_CONTAINS(problem("## English\nloose text\n"), "bad.md:2: text outside a section");
+  CHECK_CONTAINS(problem("## Deutsch\n"), "expected \"## English\"");
+  CHECK_CONTAINS(problem("## English\n### a\nA {{x.\n## 한국어\n### a\n가 {{x.\n"), "without its }}");
+  CHECK_CONTAINS(problem("## English\n### a\n\n## 한국어\n### a\n가.\n"), "no text in English");
+}
+
 TEST_CASE("wrapping counts Hangul as two columns") {
   CHECK(display_width("abc") == 3);
   CHECK(display_width("게이트") == 6);

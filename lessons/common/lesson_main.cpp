@@ -34,14 +34,16 @@ int lesson_main(int argc, char** argv, const LessonInfo& info, const std::functi
     std::fprintf(stderr, "%s: %s (--help lists the options)\n", program.c_str(), one_line(e.what()).c_str());
     return 2;
   }
-  if (!options) {
-    std::printf("Lesson %02d: %s\n%s\n레슨 %02d: %s\n%s\n%s", info.number, info.title.en.c_str(),
-                wrap(info.story.en, 100, 0).c_str(), info.number, info.title.ko.c_str(), wrap(info.story.ko, 100, 0).c_str(),
-                usage(program).c_str());
-    if (info.data != nullptr) std::printf("  --data for this lesson: %s\n", info.data);
-    return 0;
-  }
   try {
+    if (!options) {
+      const NarrationText text(info.narration, info.slug + ".md");
+      const Narration title = text.fill("title"), story = text.fill("story");
+      std::printf("Lesson %02d: %s\n%s\n레슨 %02d: %s\n%s\n%s", info.number, title.en.c_str(),
+                  wrap(story.en, 100, 0).c_str(), info.number, title.ko.c_str(), wrap(story.ko, 100, 0).c_str(),
+                  usage(program).c_str());
+      if (info.data != nullptr) std::printf("  --data for this lesson: %s\n", info.data);
+      return 0;
+    }
     return run(*options);
   } catch (const InputError& e) {
     // A file of the learner's that cannot be used: one line, and nothing was printed or written before it.

@@ -1,5 +1,6 @@
 #include "lessons/common/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,42 +17,12 @@ namespace rnnlab::lessons {
 
 namespace {
 
-// The code points of UTF-8 text, for measuring it (invalid bytes count as one code point each).
-std::vector<char32_t> code_points(const std::string& text) {
-  std::vector<char32_t> out;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
-    if (length == 1 || i + length > text.size()) {
-      out.push_back(lead);
-      ++i;
-      continue;
-    }
-    char32_t c = lead & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    out.push_back(c);
-    i += length;
-  }
-  return out;
-}
-
-bool is_hangul(char32_t c) { return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F); }
-
 // East Asian wide characters: Hangul, CJK ideographs and punctuation, full-width forms.
 bool is_wide(char32_t c) {
   return is_hangul(c) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60);
 }
 
 }  // namespace
-
-Narration::Narration(std::string english, std::string korean) : en(std::move(english)), ko(std::move(korean)) {
-  bool korean_text = false;
-  for (char32_t c : code_points(ko)) korean_text = korean_text || is_hangul(c);
-  if (en.empty() || !korean_text) {
-    throw std::logic_error("Narration: every text needs its English and its Korean version; missing for \"" +
-                           (en.empty() ? ko : en) + "\"");
-  }
-}
 
 std::size_t display_width(const std::string& text) {
   std::size_t width = 0;
@@ -123,7 +94,8 @@ std::string both_languages(const Narration& text) {
          plot::escape_xml(text.ko) + "</span>";
 }
 
-Report::Report(const LessonInfo& info, const Options& options) : info_(info), options_(options) {
+Report::Report(const LessonInfo& info, const Options& options)
+    : info_(info), narration_(info.narration, info.slug + ".md"), options_(options) {
   std::error_code error;
   std::filesystem::create_directories(options.out, error);
   if (error || !std::filesystem::is_directory(options.out, error)) {
@@ -133,17 +105,47 @@ Report::Report(const LessonInfo& info, const Options& options) : info_(info), op
   char heading[64];
   std::snprintf(heading, sizeof heading, "%02d", info.number);
   const bool korean = options.language == Language::ko;
-  std::printf("\n== %s %s: %s%s ==\n\n", korean ? "레슨" : "Lesson", heading, info.title.in(options.language).c_str(),
+  const Narration title = narration_.fill("title"), history = narration_.fill("history");
+  std::printf("\n== %s %s: %s%s ==\n\n", korean ? "레슨" : "Lesson", heading, title.in(options.language).c_str(),
               options.quick ? (korean ? " (빠른 설정)" : " (quick)") : "");
-  std::printf("%s\n", wrap(info.history.in(options.language)).c_str());
-  card_ += "<section id=\"lesson-" + std::string(heading) + "\">\n<h2>" + heading + " &mdash; " + both_languages(info.title) +
-           "</h2>\n<p class=\"history\">" + both_languages(info.history) + "</p>\n";
+  std::printf("%s\n", wrap(history.in(options.language)).c_str());
+  card_ += "<section id=\"lesson-" + std::string(heading) + "\">\n<h2>" + heading + " &mdash; " +
+           both_languages(title) + "</h2>\n<p class=\"history\">" + both_languages(history) + "</p>\n";
 }
 
-void Report::say(const Narration& paragraph) {
-  std::printf("%s\n", wrap(paragraph.in(options_.language)).c_str());
+namespace {
+
+std::vector<std::string> paragraphs(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = text.find("\n\n", start);
+    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 2;
+  }
+}
+
+}  // namespace
+
+void Report::say(const std::string& key, const std::vector<Slot>& slots) {
+  const Narration text = narration_.fill(key, slots);
+  said_.push_back(key);
+  const std::vector<std::string> en = paragraphs(text.en), ko = paragraphs(text.ko);
+  if (en.size() != ko.size()) {
+    throw std::logic_error(narration_.source() + ", section \"" + key + "\": " + std::to_string(en.size()) +
+                           " paragraphs in English, " + std::to_string(ko.size()) + " in Korean");
+  }
+  for (std::size_t p = 0; p < en.size(); ++p) {
+    const Narration paragraph(en[p], ko[p]);
+    std::printf("%s\n", wrap(paragraph.in(options_.language)).c_str());
+    card_ += "<p>" + both_languages(paragraph) + "</p>\n";
+  }
   std::fflush(stdout);
-  card_ += "<p>" + both_languages(paragraph) + "</p>\n";
+}
+
+void Report::skip(const std::string& key) {
+  (void)narration_.slots(key);  // throws for a key the narration does not have
+  said_.push_back(key);
 }
 
 void Report::figure(const std::string& name, double value, const std::string& unit) {
@@ -168,7 +170,11 @@ void Report::claims(const std::vector<Claim>& cs) {
   for (const Claim& c : cs) claim(c);
 }
 
-void Report::plot(const std::string& file, const std::string& svg, const Narration& caption, const std::string& terminal) {
+void Report::plot(const std::string& file, const std::string& svg, const std::vector<Slot>& caption_slots,
+                  const std::string& terminal, const std::string& caption_key) {
+  const std::string key = caption_key.empty() ? file : caption_key;
+  const Narration caption = narration_.fill(key, caption_slots);
+  said_.push_back(key);
   write(file, svg);
   if (!terminal.empty()) std::printf("\n%s\n", terminal.c_str());
   const std::string folder = std::filesystem::path(options_.out).filename().string();
@@ -189,11 +195,19 @@ void Report::block(const std::string& text) {
 }
 
 int Report::finish() {
+  for (const std::string& key : narration_.keys()) {
+    const bool info_section = key == "title" || key == "history" || key == "story";
+    if (!info_section && std::find(said_.begin(), said_.end(), key) == said_.end()) {
+      throw std::logic_error(narration_.source() + ": the section \"" + key +
+                             "\" is never said by the lesson (say it, or skip it where a run leaves it out)");
+    }
+  }
   std::size_t passed = 0;
   for (const Claim& c : claims_) passed += c.passed;
 
   std::string json = "{\n  \"lesson\": " + std::to_string(info_.number) + ",\n  \"slug\": " + json_string(info_.slug) +
-                     ",\n  \"title\": " + json_string(info_.title.en) + ",\n  \"quick\": " + (options_.quick ? "true" : "false") +
+                     ",\n  \"title\": " + json_string(narration_.fill("title").en) +
+                     ",\n  \"quick\": " + (options_.quick ? "true" : "false") +
                      ",\n  \"seed\": " + std::to_string(options_.seed) + ",\n  \"figures\": {";
   // {"name": {"value": v, "unit": u}, ...} of the figures that are (or are not) timings.
   auto figures_json = [&](bool timings) {

@@ -6,20 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "lessons/common/narration.hpp"
 #include "lessons/common/options.hpp"
 
 namespace rnnlab::lessons {
-
-// Narration in both of the course's languages, English and Korean, written side by side where the lesson says it
-// so the two cannot drift apart. The terminal shows the one --lang picks; the card keeps both, and index.html
-// switches between them. Code, identifiers, plot labels, claims and figure names stay English in both.
-// Both texts are required, and the Korean one must be Korean (it is checked for Hangul): a lesson cannot run
-// with a translation missing.
-struct Narration {
-  Narration(std::string english, std::string korean);
-  const std::string& in(Language language) const { return language == Language::ko ? ko : en; }
-  std::string en, ko;
-};
 
 // One claim of a lesson: what it says, the number measured, the criterion in words, and the verdict.
 struct Claim {
@@ -31,10 +21,11 @@ struct Claim {
 
 struct LessonInfo {
   int number;
-  std::string slug;   // "01_sequence_data": the program's and the output folder's name
-  Narration title;    // "Sequence data"
-  Narration history;  // who, when, which problem, which idea (a short paragraph)
-  Narration story;    // the point in one or two sentences (printed by --help)
+  std::string slug;  // "01_sequence_data": the program's and the output folder's name
+  // The lesson's narration, lessons/01_sequence_data.md embedded at build time (see narration.hpp): its sections
+  // title ("Sequence data"), history (who, when, which problem, which idea), story (the point in one or two
+  // sentences, printed by --help), and the lesson's paragraphs and captions.
+  std::string_view narration;
   // What --data reads ("a series, one number a line"), or nullptr for a lesson that reads no data of yours: it
   // then refuses --data.
   const char* data = nullptr;
@@ -44,8 +35,12 @@ class Report {
  public:
   Report(const LessonInfo& info, const Options& options);
 
-  // A paragraph of narration: printed (word-wrapped, in the language of --lang), and kept for the card.
-  void say(const Narration& paragraph);
+  // The narration's section `key` with its slots filled: printed (word-wrapped, in the language of --lang), and
+  // kept for the card.
+  void say(const std::string& key, const std::vector<Slot>& slots = {});
+  // Marks the section `key` as one this run leaves out (the built-in data's description when the learner gave
+  // data of their own, say), so that finish() does not take it for text the code forgot.
+  void skip(const std::string& key);
   // A named number (printed, and stored in summary.json).
   void figure(const std::string& name, double value, const std::string& unit = "");
   // A wall-clock measurement: printed and shown like a figure, but stored in timings.json, so that summary.json
@@ -56,20 +51,25 @@ class Report {
   // A claim with its verdict; printed at once and listed in the summary.
   void claim(const Claim& c);
   void claims(const std::vector<Claim>& cs);
-  // Writes an SVG plot into the output folder and adds it to the card; prints `terminal` if not empty.
-  void plot(const std::string& file, const std::string& svg, const Narration& caption, const std::string& terminal = "");
+  // Writes an SVG plot into the output folder and adds it to the card, captioned by the narration's section named
+  // after the file ("### curves.svg"; plots drawn in a loop share the section `caption_key`) with its slots
+  // filled; prints `terminal` if not empty.
+  void plot(const std::string& file, const std::string& svg, const std::vector<Slot>& caption_slots = {},
+            const std::string& terminal = "", const std::string& caption_key = "");
   // Writes any other file (e.g. graph.dot) into the output folder; returns its path.
   std::string write(const std::string& file, const std::string& content);
   // A preformatted block (a table, a sample of text) shown in the card and printed.
   void block(const std::string& text);
 
   // Writes summary.json and card.html, prints the claims table; returns 0 if every claim passed, else 1.
+  // Throws std::logic_error if a section of the narration was neither said nor skipped (text and code drifted).
   int finish();
 
   const std::vector<Claim>& claim_list() const { return claims_; }
 
  private:
   LessonInfo info_;
+  NarrationText narration_;
   Options options_;
   std::string card_;  // the HTML body built up as the lesson runs
   struct Figure {
@@ -81,6 +81,7 @@ class Report {
   std::vector<Figure> figures_;
   std::vector<std::pair<std::string, std::string>> texts_;
   std::vector<Claim> claims_;
+  std::vector<std::string> said_;  // the narration's sections used so far
 };
 
 // How many terminal columns `text` (UTF-8) takes: 2 for Hangul and other wide characters, 1 for the rest.
