@@ -41,12 +41,6 @@ Config config(bool quick, std::uint64_t seed) {
   return c;
 }
 
-double best_possible_mse(std::size_t window, int phase) {
-  if (window == 1) return 0.25;
-  if (window == 2) return phase == 2 ? 1.0 / 9 : 5.0 / 18;
-  return std::nan("");
-}
-
 namespace {
 
 // Inputs [n, k] (the k bits before each target) and targets [n, 1] for every position with a full window,
@@ -125,7 +119,7 @@ std::vector<Claim> claims(const Result& r) {
     } else if (w.window == 2) {
       out.push_back({k + ": test MSE at the predictable (XOR) bit", w.mse_by_phase[2], ">= 0.07", w.mse_by_phase[2] >= 0.07});
       // The net did learn: it reaches the best any 2-bit window can do (1/9), so the failure is the window's.
-      const double gap = std::abs(w.mse_by_phase[2] - best_possible_mse(2, 2));
+      const double gap = std::abs(w.mse_by_phase[2] - data::temporal_xor_best_mse(2, 2));
       out.push_back({k + ": |MSE at the XOR bit - 1/9| (the best a 2-bit window allows)", gap, "<= 0.03", gap <= 0.03});
     }
     out.push_back({k + ": lowest test MSE at the unpredictable bits", unpredictable, ">= 0.2", unpredictable >= 0.2});

@@ -29,9 +29,6 @@ struct Result {
   std::vector<WindowResult> windows;
 };
 
-// The lowest test MSE any predictor that sees only the last k bits can reach, by phase (derived in the .cpp).
-double best_possible_mse(std::size_t window, int phase);
-
 Result experiment(const Config& config);
 std::vector<Claim> claims(const Result& result);
 int run(const Options& options);

@@ -33,7 +33,7 @@ struct Run {
 
 struct Result {
   std::vector<Run> runs;
-  std::vector<double> window_rms[2];  // lesson 03's window nets (k = 1, 2), the same 12 positions
+  std::vector<double> window_rms[2];  // the best window of k = 1, 2 bits (what lesson 03's nets reach), 12 positions
 };
 
 Result experiment(const Config& config);

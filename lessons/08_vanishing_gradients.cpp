@@ -24,6 +24,7 @@
 #include "lessons/08_vanishing_gradients.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "lessons/common/stats.hpp"
 #include "nn/init.hpp"
 #include "nn/layers.hpp"
@@ -48,133 +49,28 @@ Config config(bool quick, std::uint64_t seed) {
   return c;
 }
 
-// ---- (1) ----
-
-std::vector<double> median_error_norm_by_lag(const std::vector<Var>& states, Rng& rng) {
-  const std::size_t steps = states.size(), B = states.back().shape()[0], H = states.back().shape()[1];
-  // L = sum over sequences of u_b . s_T[b], with u_b a random unit vector: dL/ds_T[b] = u_b. The sequences do not
-  // interact, so dL/ds_t[b] is sequence b's own backpropagated error.
-  Tensor u = Tensor::normal({B, H}, 0, 1, rng);
-  for (std::size_t b = 0; b < B; ++b) {
-    real norm = 0;
-    for (std::size_t j = 0; j < H; ++j) norm += u[b * H + j] * u[b * H + j];
-    for (std::size_t j = 0; j < H; ++j) u[b * H + j] /= std::sqrt(norm);
-  }
-  backward(states.back(), u);
-  std::vector<double> by_lag(steps);
-  std::vector<double> norms(B);
-  for (std::size_t k = 0; k < steps; ++k) {
-    const Tensor& g = states[steps - 1 - k].grad();
-    for (std::size_t b = 0; b < B; ++b) {
-      real sq = 0;
-      for (std::size_t j = 0; j < H; ++j) sq += g[b * H + j] * g[b * H + j];
-      norms[b] = std::sqrt(sq);
-    }
-    by_lag[k] = median(norms);
-  }
-  return by_lag;
-}
-
-std::vector<double> error_norm_by_lag(Activation f, double rho, const NormConfig& c, std::uint64_t seed) {
-  Rng rng(seed);
-  // Input weights N(0, 1/inputs): each unit's input term W x_t has unit variance, so the units are driven into
-  // the curved part of f, as in a working network (with tiny inputs tanh stays near its linear range).
-  const Var W(Tensor::normal({c.hidden, c.inputs}, 0, 1 / std::sqrt(static_cast<real>(c.inputs)), rng));
-  Var U(Tensor::zeros({c.hidden, c.hidden}));
-  nn::init::orthogonal_(U, rng, rho);
-  const std::size_t B = c.sequences;
-  Var h(Tensor::zeros({B, c.hidden}), /*requires_grad=*/true);  // so the whole chain of states is recorded
-  std::vector<Var> states;
-  for (std::size_t t = 0; t < c.steps; ++t) {
-    const Var x(Tensor::normal({B, c.inputs}, 0, 1, rng));
-    const Var a = linear(x, W, Var()) + linear(h, U, Var());  // a_t = W x_t + U h_{t-1}
-    h = f == Activation::tanh ? tanh(a) : f == Activation::sigmoid ? sigmoid(a) : a;
-    h.retain_grad();
-    states.push_back(h);
-  }
-  return median_error_norm_by_lag(states, rng);
-}
-
-// ---- (4) ----
+// ---- the experiment ----
 
 namespace {
 
-class TanhClassifier : public SentenceClassifier {
- public:
-  TanhClassifier(Rng& rng, const GapConfig& c)
-      : embedding_(data::language_vocabulary().size(), c.embedding, rng), cell_(c.embedding, c.hidden, rng),
-        readout_(c.hidden, data::language_count, rng) {
-    register_module("embedding", embedding_);
-    register_module("cell", cell_);
-    register_module("readout", readout_);
-  }
-  Var logits(const data::LanguageBatch& batch, std::vector<Var>* states) override {
-    const Var words = embedding_.forward(batch.tokens, {batch.steps, batch.batch});  // [T, B, E]
-    Var h(Tensor::zeros({batch.batch, cell_.hidden_size()}));
-    for (std::size_t t = 0; t < batch.steps; ++t) {
-      h = cell_(select(words, 0, t), h);
-      if (states) {
-        h.retain_grad();
-        states->push_back(h);
-      }
+// For states h_t [B, H] after backward: the mean over the batch of ||dL/dh_t||, one number per t.
+std::vector<double> mean_gradient_norms(const std::vector<Var>& states) {
+  std::vector<double> out;
+  for (const Var& h : states) {
+    const Tensor& g = h.grad();
+    const std::size_t batch = g.shape()[0], hidden = g.shape()[1];
+    double total = 0;
+    for (std::size_t b = 0; b < batch; ++b) {
+      double sq = 0;
+      for (std::size_t j = 0; j < hidden; ++j) sq += g[b * hidden + j] * g[b * hidden + j];
+      total += std::sqrt(sq);
     }
-    return readout_(h);
+    out.push_back(total / static_cast<double>(batch));
   }
-
- private:
-  nn::Embedding embedding_;
-  nn::RNNCell cell_;
-  nn::Linear readout_;
-};
-
-double accuracy_of(const Tensor& logits, const std::vector<std::size_t>& labels) {
-  const Tensor predicted = argmax(logits, 1);
-  double right = 0;
-  for (std::size_t b = 0; b < labels.size(); ++b) right += static_cast<std::size_t>(predicted[b]) == labels[b];
-  return right / static_cast<double>(labels.size());
+  return out;
 }
 
 }  // namespace
-
-std::unique_ptr<SentenceClassifier> tanh_classifier(Rng& rng, const GapConfig& config) {
-  return std::make_unique<TanhClassifier>(rng, config);
-}
-
-std::vector<GapPoint> gap_sweep(const GapConfig& c, const ClassifierFactory& factory, const std::string& label,
-                                std::uint64_t seed) {
-  const bool mixed = c.train_gap_max.has_value();
-  const std::size_t models = (mixed ? 1 : c.gaps.size()) * c.seeds;
-  std::vector<GapPoint> points;
-  for (std::size_t gap : c.gaps) points.push_back({gap, std::vector<double>(c.seeds, 0)});
-  Progress progress(label, models * c.steps);
-  // Every model is an independent task with its own Rng, so the runs share the cores and give the same
-  // numbers however they are scheduled.
-  parallel_tasks(models, [&](std::size_t task) {
-    const std::size_t s = task % c.seeds, trained_gap = task / c.seeds;  // trained_gap: an index into c.gaps
-    Rng rng(seed * 1000 + s);
-    std::unique_ptr<SentenceClassifier> model = factory(rng);
-    optim::Adam adam(model->parameters(), c.learning_rate);
-    for (std::size_t step = 0; step < c.steps; ++step) {
-      const std::size_t gap = mixed ? rng.below(*c.train_gap_max + 1) : c.gaps[trained_gap];
-      const data::LanguageBatch batch = data::language_batch(gap, c.batch, rng);
-      adam.zero_grad();
-      const Var loss = cross_entropy(model->logits(batch), batch.labels);
-      backward(loss);
-      optim::clip_grad_norm(model->parameters(), c.clip);
-      adam.step();
-      progress.advance(loss.item());
-    }
-    NoGradGuard no_grad;
-    for (std::size_t k = 0; k < c.gaps.size(); ++k) {
-      if (!mixed && k != trained_gap) continue;
-      const data::LanguageBatch test = data::language_batch(c.gaps[k], c.test_sentences, rng);
-      points[k].accuracy[s] = accuracy_of(model->logits(test).value(), test.labels);
-    }
-  });
-  return points;
-}
-
-// ---- the experiment ----
 
 Result experiment(const Config& c) {
   Result r;
@@ -202,37 +98,22 @@ Result experiment(const Config& c) {
   // (2) ||dL/dh_t|| over training, for a tanh RNN learning the language task at one gap.
   {
     Rng rng(c.seed + 4);
-    std::unique_ptr<SentenceClassifier> model = tanh_classifier(rng, c.gap);
-    optim::Adam adam(model->parameters(), c.gap.learning_rate);
+    gap::Classifier model(nn::CellKind::tanh_rnn, rng, c.gap);
+    Trainer trainer(model.parameters(), {.learning_rate = c.gap.learning_rate, .clip = c.gap.clip});
     Progress progress("gradient heat map", c.heat_steps);
     const std::size_t steps_per_sentence = 5 + c.heat_gap + 3;
     r.heat_rows = steps_per_sentence;
     std::vector<std::vector<double>> columns;
     for (std::size_t step = 0; step < c.heat_steps; ++step) {
       const data::LanguageBatch batch = data::language_batch(c.heat_gap, c.gap.batch, rng);
-      adam.zero_grad();
       std::vector<Var> states;
-      const Var logits = model->logits(batch, &states);
-      const Var loss = cross_entropy(logits, batch.labels);
-      backward(loss);
+      const Var logits = model.logits(batch, &states);
+      const double loss = trainer.step(cross_entropy(logits, batch.labels));
       if (step % c.heat_every == 0) {
-        std::vector<double> column;
-        for (const Var& h : states) {
-          const Tensor& g = h.grad();
-          double total = 0;
-          for (std::size_t b = 0; b < batch.batch; ++b) {
-            double sq = 0;
-            for (std::size_t j = 0; j < c.gap.hidden; ++j) sq += g[b * c.gap.hidden + j] * g[b * c.gap.hidden + j];
-            total += std::sqrt(sq);
-          }
-          column.push_back(total / static_cast<double>(batch.batch));
-        }
-        columns.push_back(column);
-        r.heat_accuracy.push_back(accuracy_of(logits.value(), batch.labels));
+        columns.push_back(mean_gradient_norms(states));
+        r.heat_accuracy.push_back(gap::accuracy_of(logits.value(), batch.labels));
       }
-      optim::clip_grad_norm(model->parameters(), c.gap.clip);
-      adam.step();
-      progress.update(step + 1, loss.item());
+      progress.update(step + 1, loss);
     }
     r.heat_cols = columns.size();
     r.heat.assign(r.heat_rows * r.heat_cols, 0);
@@ -252,7 +133,7 @@ Result experiment(const Config& c) {
   }
 
   // (4) The gap sweep.
-  r.gaps = gap_sweep(c.gap, [&](Rng& rng) { return tanh_classifier(rng, c.gap); }, "tanh RNN, gap sweep", c.seed + 5);
+  r.gaps = gap::sweep(c.gap, nn::CellKind::tanh_rnn, "tanh RNN, gap sweep", c.seed + 5);
   return r;
 }
 
@@ -281,8 +162,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   const double sigmoid_max = *std::max_element(r.sigmoid_derivative.begin(), r.sigmoid_derivative.end());
   out.push_back({"the largest derivative of tanh (autograd, on a grid through 0)", tanh_max, "= 1", std::abs(tanh_max - 1) < 1e-12});
   out.push_back({"the largest derivative of the sigmoid", sigmoid_max, "= 0.25", std::abs(sigmoid_max - 0.25) < 1e-12});
-  const GapPoint& shortest = r.gaps.front();
-  const GapPoint& longest = r.gaps.back();
+  const gap::Point& shortest = r.gaps.front();
+  const gap::Point& longest = r.gaps.back();
   const double chance = 1.0 / data::language_count;
   const double worst_short = *std::min_element(shortest.accuracy.begin(), shortest.accuracy.end());
   const double best_long = *std::max_element(longest.accuracy.begin(), longest.accuracy.end());
@@ -361,13 +242,13 @@ int run(const Options& options) {
   plot::Series mean_line{"tanh RNN (mean of seeds)", {}, {}, plot::palette()[0], true, false};
   for (std::size_t s = 0; s < c.gap.seeds; ++s) {
     plot::Series seed_line{"", {}, {}, "#9bbfd9", false, true};
-    for (const GapPoint& p : r.gaps) {
+    for (const gap::Point& p : r.gaps) {
       seed_line.x.push_back(static_cast<double>(p.gap));
       seed_line.y.push_back(p.accuracy[s]);
     }
     gaps.series.push_back(seed_line);
   }
-  for (const GapPoint& p : r.gaps) {
+  for (const gap::Point& p : r.gaps) {
     double m = 0;
     for (double a : p.accuracy) m += a;
     mean_line.x.push_back(static_cast<double>(p.gap));

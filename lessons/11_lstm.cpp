@@ -37,180 +37,22 @@ namespace rnnlab::lessons::lesson11 {
 
 const LessonInfo info = {11, "11_lstm", narration_markdown};
 
-// ---- the adding problem ----
-
-std::string name_of(Cell cell) {
-  switch (cell) {
-    case Cell::tanh: return "tanh RNN";
-    case Cell::lstm: return "LSTM";
-    case Cell::gru: return "GRU";
-  }
-  return "?";
-}
-
-namespace {
-
-std::unique_ptr<nn::RecurrentLayers> make_layer(Cell cell, std::size_t hidden, Rng& rng, std::optional<real> forget_bias) {
-  switch (cell) {
-    case Cell::tanh: return std::make_unique<nn::RNN>(2, hidden, rng);
-    case Cell::lstm: return std::make_unique<nn::LSTM>(2, hidden, rng, nn::RecurrentOptions{}, forget_bias);
-    case Cell::gru: return std::make_unique<nn::GRU>(2, hidden, rng);
-  }
-  return nullptr;
-}
-
-// Predicting the mean of the target: the MSE a net scores without using its memory.
-double baseline_mse(data::AddingForm form) {
-  // le_2015: Var(X1 + X2) = 2 / 12. hochreiter_1997: Var(0.5 + (X1 + X2) / 4) = (2 / 3) / 16.
-  return form == data::AddingForm::le_2015 ? 1.0 / 6 : 1.0 / 24;
-}
-
-}  // namespace
-
-AddingModel::AddingModel(Cell cell, std::size_t hidden, Rng& rng, std::optional<real> forget_bias)
-    : cell_(cell), layer_(make_layer(cell, hidden, rng, forget_bias)), readout_(hidden, 1, rng) {
-  register_module("rnn", *layer_);
-  register_module("readout", readout_);
-}
-
-Var AddingModel::forward(const Var& x) {
-  Var output;
-  switch (cell_) {
-    case Cell::tanh: output = static_cast<const nn::RNN&>(*layer_)(x).output; break;
-    case Cell::lstm: output = static_cast<const nn::LSTM&>(*layer_)(x).output; break;
-    case Cell::gru: output = static_cast<const nn::GRU&>(*layer_)(x).output; break;
-  }
-  return readout_.forward(select(output, 0, x.shape()[0] - 1));  // read the answer from the last state
-}
-
-Var AddingModel::forward_by_steps(const Var& x, bool fused) {
-  return readout_.forward(unroll_steps(cell_, weights(), x, fused).back().h);
-}
-
-const nn::RecurrentLayers::Weights& AddingModel::weights() const { return layer_->weights(0); }
-
-std::vector<nn::RecurrentState> unroll_steps(Cell cell, const nn::RecurrentLayers::Weights& w, const Var& x, bool fused) {
-  const std::size_t steps = x.shape()[0], batch = x.shape()[1], hidden = w.weight_hh.shape()[1];
-  const Var projected = linear(x, w.weight_ih, w.bias_ih);  // [T, B, G*H], every step's input at once
-  nn::RecurrentState state{Var(Tensor::zeros({batch, hidden})), Var(Tensor::zeros({batch, hidden}))};
-  if (cell != Cell::lstm) state.c = Var();
-  std::vector<nn::RecurrentState> states;
-  states.reserve(steps);
-  for (std::size_t t = 0; t < steps; ++t) {
-    const Var x_t = select(projected, 0, t);
-    switch (cell) {
-      case Cell::lstm:
-        state = fused ? nn::lstm_step(x_t, state, w.weight_hh, w.bias_hh)
-                      : nn::lstm_step_composed(x_t, state, w.weight_hh, w.bias_hh);
-        break;
-      case Cell::gru:
-        state.h = fused ? nn::gru_step(x_t, state.h, w.weight_hh, w.bias_hh)
-                        : nn::gru_step_composed(x_t, state.h, w.weight_hh, w.bias_hh);
-        break;
-      case Cell::tanh: state.h = tanh(x_t + linear(state.h, w.weight_hh, w.bias_hh)); break;
-    }
-    states.push_back(state);
-  }
-  return states;
-}
-
-AddingRun train_adding(AddingModel& model, const AddingConfig& c, Rng& rng, Progress* progress) {
-  const data::AddingBatch test = data::adding_batch(c.steps, c.test_sequences, rng, c.form);
-  AddingRun run;
-  run.parameters = model.num_parameters();
-  auto evaluate = [&](std::size_t step) {
-    NoGradGuard no_grad;
-    run.step.push_back(static_cast<double>(step));
-    run.test_mse.push_back(mse_loss(model.forward(Var(test.inputs)), Var(test.targets)).item());
-  };
-  optim::Adam adam(model.parameters(), c.learning_rate);
-  double training_seconds = 0;
-  evaluate(0);
-  for (std::size_t step = 1; step <= c.training_steps; ++step) {
-    const data::AddingBatch batch = data::adding_batch(c.steps, c.batch, rng, c.form);
-    const auto start = std::chrono::steady_clock::now();
-    adam.zero_grad();
-    const Var loss = mse_loss(model.forward(Var(batch.inputs)), Var(batch.targets));
-    backward(loss);
-    optim::clip_grad_norm(model.parameters(), c.clip);
-    adam.step();
-    training_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (progress) progress->advance(loss.item());
-    if (step % c.evaluate_every == 0 || step == c.training_steps) evaluate(step);
-  }
-  run.final_mse = run.test_mse.back();
-  run.seconds_per_step = training_seconds / static_cast<double>(c.training_steps);
-  return run;
-}
-
-std::vector<TrainedAdding> train_adding_jobs(const std::vector<AddingJob>& jobs, const AddingConfig& config,
-                                             const std::string& label) {
-  std::vector<TrainedAdding> out(jobs.size());
-  Progress progress(label, jobs.size() * config.training_steps);
-  parallel_tasks(jobs.size(), [&](std::size_t k) {
-    const AddingJob& job = jobs[k];
-    Rng rng(job.seed);
-    auto model = std::make_shared<AddingModel>(job.cell, job.hidden, rng, job.forget_bias);
-    const AddingRun run = train_adding(*model, config, rng, &progress);
-    out[k] = {job, model, run};
-  });
-  return out;
-}
-
 // ---- how far the error travels ----
 
-std::vector<double> state_gradient_by_lag(const AddingModel& model, bool cell_path, std::size_t steps,
+std::vector<double> state_gradient_by_lag(const adding::Model& model, bool cell_path, std::size_t steps,
                                           std::size_t sequences, std::uint64_t seed) {
-  if (cell_path && model.cell() != Cell::lstm) {
-    throw std::invalid_argument("state_gradient_by_lag: only an LSTM has a cell state, this is a " + name_of(model.cell()));
+  if (cell_path && model.kind() != nn::CellKind::lstm) {
+    throw std::invalid_argument("state_gradient_by_lag: only an LSTM has a cell state, this is a " + nn::name_of(model.kind()));
   }
   Rng rng(seed);
   const data::AddingBatch batch = data::adding_batch(steps, sequences, rng);
   std::vector<Var> watched;
-  for (nn::RecurrentState& state : unroll_steps(model.cell(), model.weights(), Var(batch.inputs))) {
+  for (nn::RecurrentState& state : nn::run_steps(model.kind(), model.weights(), Var(batch.inputs))) {
     Var& s = cell_path ? state.c : state.h;
     s.retain_grad();  // keep each state's gradient
     watched.push_back(s);
   }
-  return lesson08::median_error_norm_by_lag(watched, rng);
-}
-
-// ---- the language task with gated cells ----
-
-namespace {
-
-class GatedClassifier : public lesson08::SentenceClassifier {
- public:
-  GatedClassifier(Cell cell, Rng& rng, const lesson08::GapConfig& c, std::optional<real> forget_bias)
-      : cell_(cell),
-        embedding_(data::language_vocabulary().size(), c.embedding, rng),
-        layer_(cell == Cell::lstm ? std::unique_ptr<nn::RecurrentLayers>(std::make_unique<nn::LSTM>(
-                                        c.embedding, c.hidden, rng, nn::RecurrentOptions{}, forget_bias))
-                                  : std::make_unique<nn::GRU>(c.embedding, c.hidden, rng)),
-        readout_(c.hidden, data::language_count, rng) {
-    register_module("embedding", embedding_);
-    register_module("rnn", *layer_);
-    register_module("readout", readout_);
-  }
-  Var logits(const data::LanguageBatch& batch, std::vector<Var>*) override {
-    const Var words = embedding_.forward(batch.tokens, {batch.steps, batch.batch});  // [T, B, E]
-    const Var output = cell_ == Cell::lstm ? static_cast<const nn::LSTM&>(*layer_)(words).output
-                                           : static_cast<const nn::GRU&>(*layer_)(words).output;
-    return readout_(select(output, 0, batch.steps - 1));
-  }
-
- private:
-  Cell cell_;
-  nn::Embedding embedding_;
-  std::unique_ptr<nn::RecurrentLayers> layer_;
-  nn::Linear readout_;
-};
-
-}  // namespace
-
-std::unique_ptr<lesson08::SentenceClassifier> make_gated_classifier(Cell cell, Rng& rng, const lesson08::GapConfig& config,
-                                                                    std::optional<real> forget_bias) {
-  return std::make_unique<GatedClassifier>(cell, rng, config, forget_bias);
+  return median_error_norm_by_lag(watched, rng);
 }
 
 // ---- the experiment ----
@@ -240,13 +82,13 @@ Config config(bool quick, std::uint64_t seed) {
 Result experiment(const Config& c) {
   Result r;
   // (1) The adding problem: every seed of both nets, side by side on the cores.
-  std::vector<AddingJob> jobs;
+  std::vector<adding::Job> jobs;
   for (std::size_t s = 0; s < c.seeds; ++s) {
-    jobs.push_back({Cell::tanh, c.rnn_hidden, c.seed * 100 + s, std::nullopt});
-    jobs.push_back({Cell::lstm, c.lstm_hidden, c.seed * 100 + s, std::nullopt});
+    jobs.push_back({nn::CellKind::tanh_rnn, c.rnn_hidden, c.seed * 100 + s, std::nullopt});
+    jobs.push_back({nn::CellKind::lstm, c.lstm_hidden, c.seed * 100 + s, std::nullopt});
   }
-  for (TrainedAdding& t : train_adding_jobs(jobs, c.adding, "adding problem")) {
-    (t.job.cell == Cell::lstm ? r.lstm : r.rnn).push_back(std::move(t));
+  for (adding::Trained& t : adding::train_jobs(jobs, c.adding, "adding problem")) {
+    (t.job.kind == nn::CellKind::lstm ? r.lstm : r.rnn).push_back(std::move(t));
   }
 
   // The first LSTM's cell state over one test sequence.
@@ -254,8 +96,8 @@ Result experiment(const Config& c) {
     NoGradGuard no_grad;
     Rng rng(c.seed + 7);
     const data::AddingBatch one = data::adding_batch(c.adding.steps, 1, rng, c.adding.form);
-    AddingModel& model = *r.lstm.front().model;
-    for (const nn::RecurrentState& state : unroll_steps(Cell::lstm, model.weights(), Var(one.inputs))) {
+    adding::Model& model = *r.lstm.front().model;
+    for (const nn::RecurrentState& state : nn::run_steps(nn::CellKind::lstm, model.weights(), Var(one.inputs))) {
       const auto values = state.c.value().values();
       r.cell_state.emplace_back(values.begin(), values.end());
     }
@@ -267,11 +109,11 @@ Result experiment(const Config& c) {
 
   // (2) How far the error travels back, in the trained nets and (for contrast) an LSTM before training.
   {
-    lesson08::NormConfig norms;
+    RandomNetConfig norms;
     norms.steps = c.norm_steps;
     norms.sequences = c.norm_sequences;
     r.norms.push_back({"lesson 08: tanh RNN at init, rho = 1",
-                       lesson08::error_norm_by_lag(lesson08::Activation::tanh, 1.0, norms, c.seed + 1)});
+                       error_norm_by_lag(Activation::tanh, 1.0, norms, c.seed + 1)});
     r.norms.push_back({"trained tanh RNN: ||dL/dh||",
                        state_gradient_by_lag(*r.rnn.front().model, false, c.norm_steps, c.norm_sequences, c.seed + 2)});
     r.norms.push_back({"trained LSTM: ||dL/dh||",
@@ -279,48 +121,41 @@ Result experiment(const Config& c) {
     r.norms.push_back({"trained LSTM: ||dL/dc||",
                        state_gradient_by_lag(*r.lstm.front().model, true, c.norm_steps, c.norm_sequences, c.seed + 2)});
     Rng rng(c.seed + 3);
-    const AddingModel untrained(Cell::lstm, c.lstm_hidden, rng);
+    const adding::Model untrained(nn::CellKind::lstm, c.lstm_hidden, rng);
     r.norms.push_back({"LSTM before training: ||dL/dc||",
                        state_gradient_by_lag(untrained, true, c.norm_steps, c.norm_sequences, c.seed + 2)});
   }
 
   // (3) Lesson 08's language task, every model trained on gaps mixed from 0 to train_gap_max.
-  const lesson08::GapConfig& g = c.gap;
-  r.gaps_tanh = lesson08::gap_sweep(g, [&](Rng& rng) { return lesson08::tanh_classifier(rng, g); }, "tanh RNN, gaps", c.seed + 5);
-  r.gaps_lstm = lesson08::gap_sweep(g, [&](Rng& rng) {
-    return make_gated_classifier(Cell::lstm, rng, g, c.classifier_forget_bias);
-  }, "LSTM, gaps", c.seed + 5);
-  r.gaps_gru = lesson08::gap_sweep(g, [&](Rng& rng) {
-    return make_gated_classifier(Cell::gru, rng, g, std::nullopt);
-  }, "GRU, gaps", c.seed + 5);
+  r.gaps_tanh = gap::sweep(c.gap, nn::CellKind::tanh_rnn, "tanh RNN, gaps", c.seed + 5);
+  r.gaps_lstm = gap::sweep(c.gap, nn::CellKind::lstm, "LSTM, gaps", c.seed + 5, c.classifier_forget_bias);
+  r.gaps_gru = gap::sweep(c.gap, nn::CellKind::gru, "GRU, gaps", c.seed + 5);
   if (c.fixed_gap > 0) {
-    lesson08::GapConfig fixed = g;
+    gap::Config fixed = c.gap;
     fixed.gaps = {c.fixed_gap};
     fixed.train_gap_max.reset();
-    r.gaps_lstm_fixed = lesson08::gap_sweep(fixed, [&](Rng& rng) {
-      return make_gated_classifier(Cell::lstm, rng, fixed, c.classifier_forget_bias);
-    }, "LSTM, one gap", c.seed + 5);
+    r.gaps_lstm_fixed = gap::sweep(fixed, nn::CellKind::lstm, "LSTM, one gap", c.seed + 5, c.classifier_forget_bias);
   }
   return r;
 }
 
 namespace {
 
-double worst_mse(const std::vector<TrainedAdding>& runs) {
+double worst_mse(const std::vector<adding::Trained>& runs) {
   double worst = 0;
-  for (const TrainedAdding& t : runs) worst = std::max(worst, t.run.final_mse);
+  for (const adding::Trained& t : runs) worst = std::max(worst, t.run.final_mse);
   return worst;
 }
 
-double best_mse(const std::vector<TrainedAdding>& runs) {
+double best_mse(const std::vector<adding::Trained>& runs) {
   double best = 1e300;
-  for (const TrainedAdding& t : runs) best = std::min(best, t.run.final_mse);
+  for (const adding::Trained& t : runs) best = std::min(best, t.run.final_mse);
   return best;
 }
 
-double lowest_accuracy(const std::vector<lesson08::GapPoint>& points) {
+double lowest_accuracy(const std::vector<gap::Point>& points) {
   double low = 1;
-  for (const lesson08::GapPoint& p : points) low = std::min(low, *std::min_element(p.accuracy.begin(), p.accuracy.end()));
+  for (const gap::Point& p : points) low = std::min(low, *std::min_element(p.accuracy.begin(), p.accuracy.end()));
   return low;
 }
 
@@ -335,7 +170,7 @@ const std::vector<double>& norm_curve(const Result& r, const std::string& name) 
 }  // namespace
 
 std::vector<Claim> claims(const Result& r, const Config& c) {
-  const double baseline = baseline_mse(c.adding.form);
+  const double baseline = adding::baseline_mse(c.adding.form);
   const std::string seeds = " over " + std::to_string(c.seeds) + " seeds";
   const double lstm_worst = worst_mse(r.lstm), rnn_best = best_mse(r.rnn);
   // The error k = T/2 steps back, relative to where it starts: along the LSTM's cell state and the RNN's h.
@@ -346,7 +181,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   const std::string lag_text = std::to_string(lag) + " steps back";
   const double gated_lowest = std::min(lowest_accuracy(r.gaps_lstm), lowest_accuracy(r.gaps_gru));
   double tanh_long = 0;  // the tanh RNN's best accuracy at the longest gap
-  const lesson08::GapPoint& longest = r.gaps_tanh.back();
+  const gap::Point& longest = r.gaps_tanh.back();
   tanh_long = *std::max_element(longest.accuracy.begin(), longest.accuracy.end());
   return {
       {"adding problem: the LSTM's highest test MSE" + seeds, lstm_worst, "< " + plot::format_number(0.06 * baseline),
@@ -373,7 +208,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
-  const double baseline = baseline_mse(c.adding.form);
+  const double baseline = adding::baseline_mse(c.adding.form);
   report.say("adding-problem", {{"steps", c.adding.steps}});
   report.say("original-adding-problem");
   report.say("rnn-against-lstm", {{"rnn_hidden", c.rnn_hidden},
@@ -391,9 +226,9 @@ int run(const Options& options) {
   curves.log_y = true;
   for (const auto* runs : {&r.rnn, &r.lstm}) {
     for (std::size_t s = 0; s < runs->size(); ++s) {
-      const TrainedAdding& t = (*runs)[s];
-      const std::string name = s == 0 ? name_of(t.job.cell) + " (" + std::to_string(t.run.parameters) + " parameters)" : "";
-      curves.series.push_back({name, t.run.step, t.run.test_mse, plot::palette()[t.job.cell == Cell::lstm ? 1 : 0], false, s > 0});
+      const adding::Trained& t = (*runs)[s];
+      const std::string name = s == 0 ? nn::name_of(t.job.kind) + " (" + std::to_string(t.run.parameters) + " parameters)" : "";
+      curves.series.push_back({name, t.run.step, t.run.test_mse, plot::palette()[t.job.kind == nn::CellKind::lstm ? 1 : 0], false, s > 0});
     }
   }
   curves.reference_lines = {{baseline, "always answering the mean"}};
@@ -446,12 +281,12 @@ int run(const Options& options) {
   gaps.y_label = "test accuracy (mean of seeds; dashed: single seeds)";
   gaps.y_min = 0;
   gaps.y_max = 1.02;
-  const std::vector<std::pair<std::string, const std::vector<lesson08::GapPoint>*>> models = {
+  const std::vector<std::pair<std::string, const std::vector<gap::Point>*>> models = {
       {"tanh RNN", &r.gaps_tanh}, {"LSTM", &r.gaps_lstm}, {"GRU", &r.gaps_gru}};
   for (std::size_t m = 0; m < models.size(); ++m) {
     const auto& [name, points] = models[m];
     plot::Series mean{name, {}, {}, plot::palette()[m], true, m == 2};  // the GRU dashed: it covers the LSTM
-    for (const lesson08::GapPoint& p : *points) {
+    for (const gap::Point& p : *points) {
       double sum = 0;
       for (double a : p.accuracy) sum += a;
       mean.x.push_back(static_cast<double>(p.gap));
@@ -460,7 +295,7 @@ int run(const Options& options) {
     }
     for (std::size_t s = 0; s < c.gap.seeds; ++s) {
       plot::Series seed{"", {}, {}, plot::palette()[m], false, true};
-      for (const lesson08::GapPoint& p : *points) {
+      for (const gap::Point& p : *points) {
         seed.x.push_back(static_cast<double>(p.gap));
         seed.y.push_back(p.accuracy[s]);
       }
@@ -469,7 +304,7 @@ int run(const Options& options) {
     gaps.series.push_back(mean);
   }
   if (!r.gaps_lstm_fixed.empty()) {
-    const lesson08::GapPoint& p = r.gaps_lstm_fixed.front();
+    const gap::Point& p = r.gaps_lstm_fixed.front();
     plot::Series fixed{"LSTM, trained at gap " + std::to_string(p.gap) + " only", {}, {}, "#000000", true, false};
     for (double a : p.accuracy) {
       fixed.x.push_back(static_cast<double>(p.gap));

@@ -78,11 +78,10 @@ Result experiment(const Config& c) {
   for (double bias : c.biases) r.products.push_back(forget_product_by_lag(bias, c));
   for (double bias : c.biases) {
     const std::string label = "LSTM, forget bias " + plot::format_number(bias);
-    r.accuracy.push_back(lesson08::gap_sweep(c.gap, [&](Rng& rng) {
-      return lesson11::make_gated_classifier(lesson11::Cell::lstm, rng, c.gap, bias);
-    }, label, c.seed + 5));  // the same seeds for every bias: only the bias differs
+    // The same seeds for every bias: only the bias differs.
+    r.accuracy.push_back(gap::sweep(c.gap, nn::CellKind::lstm, label, c.seed + 5, bias));
     std::vector<double> lowest(c.gap.seeds, 1.0);
-    for (const lesson08::GapPoint& point : r.accuracy.back()) {
+    for (const gap::Point& point : r.accuracy.back()) {
       for (std::size_t s = 0; s < c.gap.seeds; ++s) lowest[s] = std::min(lowest[s], point.accuracy[s]);
     }
     r.solved.push_back(static_cast<std::size_t>(

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "lessons/11_lstm.hpp"
 #include "lessons/common/options.hpp"
 #include "lessons/common/report.hpp"
+#include "lessons/common/tasks/gap.hpp"
 
 namespace rnnlab::lessons::lesson12 {
 
@@ -15,7 +15,7 @@ struct Config {
   // (a) an untrained LSTM on random inputs: the forget gates' product along the cell path
   std::size_t hidden = 32, inputs = 8, sequences = 64, lags = 100;
   // (b) lesson 08's language task, trained on mixed gaps as in lesson 11: gap.seeds LSTMs per bias
-  lesson08::GapConfig gap;
+  gap::Config gap;
   double solved_at = 0.9;  // a run "solves" the task when its accuracy at every tested gap is at least this
   std::uint64_t seed = 0;
 };
@@ -27,7 +27,7 @@ std::vector<double> forget_product_by_lag(double forget_bias, const Config& conf
 
 struct Result {
   std::vector<std::vector<double>> products;             // [bias][lag - 1]
-  std::vector<std::vector<lesson08::GapPoint>> accuracy;  // [bias][tested gap], one accuracy per seed
+  std::vector<std::vector<gap::Point>> accuracy;        // [bias][tested gap], one accuracy per seed
   std::vector<std::vector<double>> lowest;                // [bias][seed]: the accuracy at the hardest tested gap
   std::vector<std::size_t> solved;                        // [bias]
 };

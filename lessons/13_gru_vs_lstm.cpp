@@ -40,8 +40,8 @@
 
 namespace rnnlab::lessons::lesson13 {
 
-using lesson11::Cell;
-using lesson11::TrainedAdding;
+using nn::CellKind;
+using adding::Trained;
 
 const LessonInfo info = {13, "13_gru_vs_lstm", narration_markdown};
 
@@ -62,9 +62,9 @@ Config config(bool quick, std::uint64_t seed) {
   return c;
 }
 
-double milliseconds_per_step(Cell cell, std::size_t hidden, Form form, const Config& c) {
+double milliseconds_per_step(CellKind cell, std::size_t hidden, Form form, const Config& c) {
   Rng rng(c.seed + 11);
-  lesson11::AddingModel model(cell, hidden, rng, c.lstm_forget_bias);
+  adding::Model model(cell, hidden, rng, c.lstm_forget_bias);
   const data::AddingBatch batch = data::adding_batch(c.timing_steps, c.adding.batch, rng);
   optim::Adam adam(model.parameters(), c.adding.learning_rate);
   const Var inputs(batch.inputs), targets(batch.targets);
@@ -88,27 +88,27 @@ double milliseconds_per_step(Cell cell, std::size_t hidden, Form form, const Con
 
 namespace {
 
-std::size_t hidden_of(const Config& c, Cell cell) {
+std::size_t hidden_of(const Config& c, CellKind cell) {
   switch (cell) {
-    case Cell::tanh: return c.tanh_hidden;
-    case Cell::gru: return c.gru_hidden;
-    case Cell::lstm: return c.lstm_hidden;
+    case CellKind::tanh_rnn: return c.tanh_hidden;
+    case CellKind::gru: return c.gru_hidden;
+    case CellKind::lstm: return c.lstm_hidden;
   }
   return 0;
 }
 
 // The runs of one cell at one length.
-std::vector<TrainedAdding> runs_of(const Result& r, std::size_t length, Cell cell) {
-  std::vector<TrainedAdding> out;
-  for (const TrainedAdding& t : r.runs[length]) {
-    if (t.job.cell == cell) out.push_back(t);
+std::vector<Trained> runs_of(const Result& r, std::size_t length, CellKind cell) {
+  std::vector<Trained> out;
+  for (const Trained& t : r.runs[length]) {
+    if (t.job.kind == cell) out.push_back(t);
   }
   return out;
 }
 
-std::vector<double> final_mses(const std::vector<TrainedAdding>& runs) {
+std::vector<double> final_mses(const std::vector<Trained>& runs) {
   std::vector<double> out;
-  for (const TrainedAdding& t : runs) out.push_back(t.run.final_mse);
+  for (const Trained& t : runs) out.push_back(t.run.final_mse);
   return out;
 }
 
@@ -117,23 +117,23 @@ std::vector<double> final_mses(const std::vector<TrainedAdding>& runs) {
 Result experiment(const Config& c) {
   Result r;
   for (std::size_t steps : c.lengths) {
-    lesson11::AddingConfig adding = c.adding;
+    adding::Config adding = c.adding;
     adding.steps = steps;
-    std::vector<lesson11::AddingJob> jobs;
-    for (Cell cell : cells) {
+    std::vector<adding::Job> jobs;
+    for (CellKind cell : cells) {
       for (std::size_t s = 0; s < c.seeds; ++s) {
-        const std::optional<real> forget_bias = cell == Cell::lstm ? c.lstm_forget_bias : std::nullopt;
+        const std::optional<real> forget_bias = cell == CellKind::lstm ? c.lstm_forget_bias : std::nullopt;
         jobs.push_back({cell, hidden_of(c, cell), c.seed * 100 + s, forget_bias});
       }
     }
-    r.runs.push_back(lesson11::train_adding_jobs(jobs, adding, "adding, T = " + std::to_string(steps)));
+    r.runs.push_back(adding::train_jobs(jobs, adding, "adding, T = " + std::to_string(steps)));
   }
   // Timed one after the other, after training, so the runs do not share the cores.
-  for (Cell cell : cells) {
+  for (CellKind cell : cells) {
     Timing t{cell};
     Rng rng(c.seed);
-    t.parameters = lesson11::AddingModel(cell, c.timing_hidden, rng).num_parameters() - (c.timing_hidden + 1);
-    const bool gated = cell != Cell::tanh;
+    t.parameters = adding::Model(cell, c.timing_hidden, rng).num_parameters() - (c.timing_hidden + 1);
+    const bool gated = cell != CellKind::tanh_rnn;
     t.composed_ms = gated ? milliseconds_per_step(cell, c.timing_hidden, Form::composed, c) : std::nan("");
     t.fused_cell_ms = gated ? milliseconds_per_step(cell, c.timing_hidden, Form::fused_cell, c) : std::nan("");
     t.fused_layer_ms = milliseconds_per_step(cell, c.timing_hidden, Form::fused_layer, c);
@@ -146,8 +146,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   std::vector<Claim> out;
   for (std::size_t l = 0; l < c.lengths.size(); ++l) {
     const std::string at = "T = " + std::to_string(c.lengths[l]) + ": ";
-    const std::vector<double> tanh = final_mses(runs_of(r, l, Cell::tanh)), gru = final_mses(runs_of(r, l, Cell::gru)),
-                              lstm = final_mses(runs_of(r, l, Cell::lstm));
+    const std::vector<double> tanh = final_mses(runs_of(r, l, CellKind::tanh_rnn)), gru = final_mses(runs_of(r, l, CellKind::gru)),
+                              lstm = final_mses(runs_of(r, l, CellKind::lstm));
     const double gru_worst = *std::max_element(gru.begin(), gru.end());
     const double lstm_worst = *std::max_element(lstm.begin(), lstm.end());
     const double tanh_best = *std::min_element(tanh.begin(), tanh.end());
@@ -159,7 +159,7 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
                    log_gap < 1.5});
   }
   std::vector<double> parameters;
-  for (const TrainedAdding& t : r.runs.front()) parameters.push_back(static_cast<double>(t.run.parameters));
+  for (const Trained& t : r.runs.front()) parameters.push_back(static_cast<double>(t.run.parameters));
   const double spread = *std::max_element(parameters.begin(), parameters.end()) /
                             *std::min_element(parameters.begin(), parameters.end()) - 1;
   out.push_back({"parameter counts: largest / smallest - 1", spread, "< 0.10", spread < 0.10});
@@ -190,12 +190,12 @@ int run(const Options& options) {
     curves.y_label = "test MSE (log scale)";
     curves.log_y = true;
     for (std::size_t k = 0; k < cells.size(); ++k) {
-      const std::vector<TrainedAdding> runs = runs_of(r, l, cells[k]);
+      const std::vector<Trained> runs = runs_of(r, l, cells[k]);
       for (std::size_t s = 0; s < runs.size(); ++s) {
-        const TrainedAdding& t = runs[s];
-        const std::string name = s == 0 ? lesson11::name_of(t.job.cell) + ", H = " + std::to_string(t.job.hidden) : "";
+        const Trained& t = runs[s];
+        const std::string name = s == 0 ? nn::name_of(t.job.kind) + ", H = " + std::to_string(t.job.hidden) : "";
         curves.series.push_back({name, t.run.step, t.run.test_mse, plot::palette()[k], false, s > 0});
-        report.figure("T = " + T + ", " + lesson11::name_of(t.job.cell) + ", seed " + std::to_string(s) +
+        report.figure("T = " + T + ", " + nn::name_of(t.job.kind) + ", seed " + std::to_string(s) +
                           ": final test MSE", t.run.final_mse);
       }
     }
@@ -209,7 +209,7 @@ int run(const Options& options) {
   finals.log_y = true;
   for (std::size_t steps : c.lengths) finals.categories.push_back("T = " + std::to_string(steps));
   for (std::size_t k = 0; k < cells.size(); ++k) {
-    plot::BarSeries bars{lesson11::name_of(cells[k]), {}, plot::palette()[k]};
+    plot::BarSeries bars{nn::name_of(cells[k]), {}, plot::palette()[k]};
     for (std::size_t l = 0; l < c.lengths.size(); ++l) bars.values.push_back(median(final_mses(runs_of(r, l, cells[k]))));
     finals.series.push_back(bars);
   }
@@ -227,14 +227,14 @@ int run(const Options& options) {
   plot::BarSeries fused_cell{"fused cell per step", {}, plot::palette()[0]};
   plot::BarSeries fused_layer{"the nn module (fused layer)", {}, plot::palette()[2]};
   for (const Timing& t : r.timings) {
-    const std::string name = lesson11::name_of(t.cell);
+    const std::string name = nn::name_of(t.cell);
     times.categories.push_back(name);
     composed.values.push_back(t.composed_ms);
     fused_cell.values.push_back(t.fused_cell_ms);
     fused_layer.values.push_back(t.fused_layer_ms);
     const std::string what = name + ", H = " + std::to_string(c.timing_hidden) + ": ms per training step, ";
     report.timing(what + "layer", t.fused_layer_ms, "ms");
-    if (t.cell != Cell::tanh) {
+    if (t.cell != CellKind::tanh_rnn) {
       report.timing(what + "fused cell", t.fused_cell_ms, "ms");
       report.timing(what + "composed", t.composed_ms, "ms");
     }
@@ -266,9 +266,9 @@ int run(const Options& options) {
   for (std::size_t steps : c.lengths) table += "  MSE T=" + std::to_string(steps) + (steps < 100 ? " " : "");
   table += "   parameters  ms/step     cell  composed\n";
   for (std::size_t k = 0; k < cells.size(); ++k) {
-    const std::vector<TrainedAdding> runs = runs_of(r, 0, cells[k]);
+    const std::vector<Trained> runs = runs_of(r, 0, cells[k]);
     char line[200];
-    std::snprintf(line, sizeof line, "%-9s %3zu  %10zu", lesson11::name_of(cells[k]).c_str(), runs[0].job.hidden,
+    std::snprintf(line, sizeof line, "%-9s %3zu  %10zu", nn::name_of(cells[k]).c_str(), runs[0].job.hidden,
                   runs[0].run.parameters);
     table += line;
     for (std::size_t l = 0; l < c.lengths.size(); ++l) {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "lessons/11_lstm.hpp"
+#include "lessons/common/tasks/adding.hpp"
 #include "lessons/common/options.hpp"
 #include "lessons/common/report.hpp"
 
@@ -12,7 +12,7 @@ namespace rnnlab::lessons::lesson13 {
 
 struct Config {
   std::vector<std::size_t> lengths = {50, 100};  // the adding problem at each T
-  lesson11::AddingConfig adding;                 // adding.steps is set from `lengths`
+  adding::Config adding;                 // adding.steps is set from `lengths`
   std::size_t tanh_hidden = 32, gru_hidden = 18, lstm_hidden = 16, seeds = 2;
   std::optional<real> lstm_forget_bias = 1.0;  // lesson 12's advice
   // Time per training step at equal width, fused cells and their composed reference.
@@ -21,7 +21,7 @@ struct Config {
 };
 Config config(bool quick, std::uint64_t seed);
 
-inline const std::vector<lesson11::Cell> cells = {lesson11::Cell::tanh, lesson11::Cell::gru, lesson11::Cell::lstm};
+inline const std::vector<nn::CellKind> cells = {nn::CellKind::tanh_rnn, nn::CellKind::gru, nn::CellKind::lstm};
 
 // The three ways to run the same recurrence, in order of what they fuse:
 //   composed     each step built from basic ops as the equations read (nn::lstm_step_composed): ~20 nodes a step
@@ -30,7 +30,7 @@ inline const std::vector<lesson11::Cell> cells = {lesson11::Cell::tanh, lesson11
 enum class Form { composed, fused_cell, fused_layer };
 
 struct Timing {
-  lesson11::Cell cell;
+  nn::CellKind cell;
   std::size_t parameters = 0;  // of the recurrent layer, at timing_hidden
   // Median milliseconds per training step. The tanh RNN has one form (its step is a product and a tanh, run by
   // nn::RNN), timed as its layer; its other two are NaN.
@@ -39,10 +39,10 @@ struct Timing {
 
 // Median milliseconds for one training step (forward, backward, clipping, Adam) of an adding model of `hidden`
 // units on a batch of config.adding.batch sequences of timing_steps steps, run in the given form.
-double milliseconds_per_step(lesson11::Cell cell, std::size_t hidden, Form form, const Config& config);
+double milliseconds_per_step(nn::CellKind cell, std::size_t hidden, Form form, const Config& config);
 
 struct Result {
-  std::vector<std::vector<lesson11::TrainedAdding>> runs;  // [length][cell * seeds + seed], cells in `cells` order
+  std::vector<std::vector<adding::Trained>> runs;  // [length][cell * seeds + seed], cells in `cells` order
   std::vector<Timing> timings;                             // in `cells` order
 };
 

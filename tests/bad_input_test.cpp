@@ -175,7 +175,7 @@ std::vector<BadFile> bad_files() {
 
 TEST_SUITE("lessons") {
 
-TEST_CASE("every lesson's narration file parses, and has its title, history and story") {
+TEST_CASE("every lesson's narration file parses and has its title and history and story") {
   for (const Lesson& lesson : every_lesson()) {
     CAPTURE(lesson.info.slug);
     const NarrationText text(lesson.info.narration, lesson.info.slug + ".md");

@@ -363,7 +363,7 @@ TEST_CASE("the fused layers reject shapes that do not fit and name the op and th
                  "T >= 1");
 }
 
-TEST_CASE("run_sequence and make_recurrent: one way to run any recurrent layer, equal to its own forward") {
+TEST_CASE("run_sequence and make_recurrent: one way to run any recurrent layer and equal to its own forward") {
   Rng data_rng(3);
   const Var x(Tensor::normal({5, 2, 3}, 0, 1, data_rng));
   const Var h0(Tensor::normal({2, 2, 4}, 0, 1, data_rng)), c0(Tensor::normal({2, 2, 4}, 0, 1, data_rng));

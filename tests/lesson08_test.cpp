@@ -15,10 +15,10 @@ TEST_CASE("lesson 08: every claim holds in the quick configuration") {
 
 TEST_CASE("lesson 08: a linear orthogonal network passes the error on at exactly rho per step") {
   // With f the identity and U = rho Q orthogonal, ||dL/dh_(T-k)|| = rho^k ||u|| = rho^k exactly.
-  lesson08::NormConfig small;
+  RandomNetConfig small;
   small.steps = 30;
   small.sequences = 5;
-  const auto norms = lesson08::error_norm_by_lag(lesson08::Activation::linear, 0.8, small, 3);
+  const auto norms = error_norm_by_lag(Activation::linear, 0.8, small, 3);
   for (std::size_t k = 0; k < norms.size(); ++k) {
     CAPTURE(k);
     CHECK(norms[k] == doctest::Approx(std::pow(0.8, static_cast<double>(k))).epsilon(1e-9));

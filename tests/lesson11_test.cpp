@@ -70,15 +70,15 @@ TEST_CASE("the adding problem (Hochreiter & Schmidhuber 1997): markers -1 at the
 TEST_CASE("the adding models have the parameter counts the lesson quotes") {
   Rng rng(5);
   // tanh RNN, H = 32: 32 x 2 + 32 x 32 + 2 x 32 weights and biases, + a 33-weight readout.
-  CHECK(lesson11::AddingModel(lesson11::Cell::tanh, 32, rng).num_parameters() == 64 + 1024 + 64 + 33);
+  CHECK(adding::Model(nn::CellKind::tanh_rnn, 32, rng).num_parameters() == 64 + 1024 + 64 + 33);
   // LSTM, H = 16: four gate blocks of that. GRU: three.
-  CHECK(lesson11::AddingModel(lesson11::Cell::lstm, 16, rng).num_parameters() == 4 * (32 + 256 + 32) + 17);
-  CHECK(lesson11::AddingModel(lesson11::Cell::gru, 16, rng).num_parameters() == 3 * (32 + 256 + 32) + 17);
+  CHECK(adding::Model(nn::CellKind::lstm, 16, rng).num_parameters() == 4 * (32 + 256 + 32) + 17);
+  CHECK(adding::Model(nn::CellKind::gru, 16, rng).num_parameters() == 3 * (32 + 256 + 32) + 17);
 }
 
 TEST_CASE("the error along an LSTM's cell state: with forget gates forced to 1 it does not shrink") {
   Rng rng(6);
-  lesson11::AddingModel model(lesson11::Cell::lstm, 8, rng);
+  adding::Model model(nn::CellKind::lstm, 8, rng);
   // Forget gates pinned open (bias +40, so f = 1 - 4e-18) and input gates shut (bias -40): c_t = c_{t-1} exactly,
   // so dL/dc_(T-k) = dL/dc_T = u for every k: every median norm is 1.
   const auto& w = model.weights();
@@ -90,16 +90,16 @@ TEST_CASE("the error along an LSTM's cell state: with forget gates forced to 1 i
   const std::vector<double> norms = lesson11::state_gradient_by_lag(model, true, 30, 8, 1);
   for (double n : norms) CHECK(n == doctest::Approx(1).epsilon(1e-12));
   CHECK_CONTAINS(message_of<std::invalid_argument>([&] {
-    lesson11::AddingModel rnn(lesson11::Cell::tanh, 4, rng);
+    adding::Model rnn(nn::CellKind::tanh_rnn, 4, rng);
     (void)lesson11::state_gradient_by_lag(rnn, true, 10, 2, 1);
   }), "only an LSTM has a cell state");
 }
 
-TEST_CASE("an adding model gives the same answer through its layer and step by step with fused or composed cells") {
-  for (lesson11::Cell cell : {lesson11::Cell::tanh, lesson11::Cell::gru, lesson11::Cell::lstm}) {
-    CAPTURE(lesson11::name_of(cell));
+TEST_CASE("an adding model gives the same answer through its layer (run_sequence) and step by step (run_steps) fused or composed") {
+  for (nn::CellKind cell : {nn::CellKind::tanh_rnn, nn::CellKind::gru, nn::CellKind::lstm}) {
+    CAPTURE(nn::name_of(cell));
     Rng rng(8);
-    lesson11::AddingModel model(cell, 6, rng, cell == lesson11::Cell::lstm ? std::optional<real>(1.0) : std::nullopt);
+    adding::Model model(cell, 6, rng, cell == nn::CellKind::lstm ? std::optional<real>(1.0) : std::nullopt);
     const Var x(data::adding_batch(12, 3, rng).inputs);
     const Tensor layer = model.forward(x).value();
     const Tensor fused = model.forward_by_steps(x, true).value();
@@ -109,9 +109,9 @@ TEST_CASE("an adding model gives the same answer through its layer and step by s
       CHECK(fused[b] == doctest::Approx(layer[b]).epsilon(1e-13));
       CHECK(composed[b] == doctest::Approx(layer[b]).epsilon(1e-13));
     }
-    const std::vector<nn::RecurrentState> states = lesson11::unroll_steps(cell, model.weights(), x);
+    const std::vector<nn::RecurrentState> states = nn::run_steps(cell, model.weights(), x);
     CHECK(states.size() == 12);
-    CHECK(static_cast<bool>(states.back().c) == (cell == lesson11::Cell::lstm));
+    CHECK(static_cast<bool>(states.back().c) == (cell == nn::CellKind::lstm));
   }
 }
 

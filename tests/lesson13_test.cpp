@@ -12,7 +12,7 @@ TEST_CASE("lesson 13: every claim holds in the quick configuration") {
   CHECK_CLAIMS(lesson13::claims(result, config));
   // At equal width the GRU's recurrent layer has exactly 3/4 of the LSTM's parameters.
   REQUIRE(result.timings.size() == 3);
-  CHECK(result.timings[1].cell == lesson11::Cell::gru);
+  CHECK(result.timings[1].cell == rnnlab::nn::CellKind::gru);
   CHECK(4 * result.timings[1].parameters == 3 * result.timings[2].parameters);
 }
 

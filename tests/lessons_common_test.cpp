@@ -103,7 +103,7 @@ TEST_CASE("narration needs both languages and picks one") {
   CHECK_THROWS_AS(Narration("", "게이트"), std::logic_error);
 }
 
-TEST_CASE("a narration file: two halves with the same sections, slots filled exactly") {
+TEST_CASE("a narration file: two halves with the same sections and slots filled exactly") {
   const std::string good =
       "# Lesson 99 · A test\n\n## English\n\n### title\nA test\n\n### intro\nT = {{steps}} steps,\nthen {{steps}} more.\n\n"
       "A second paragraph.\n\n## 한국어\n\n### title\n시험\n\n### intro\nT = {{steps}} 스텝,\n다시 {{steps}} 스텝.\n\n둘째 문단.\n";

@@ -19,6 +19,12 @@ std::vector<int> independent_rain(std::size_t steps, double p, Rng& rng);
 // Elman's (1990) temporal XOR: random bit pairs, each followed by their XOR: a b (a^b) c d (c^d) ...
 // `bits` is rounded down to a multiple of 3. Only every third bit (phase 2 of each triple) is predictable.
 std::vector<int> temporal_xor(std::size_t bits, Rng& rng);
+// The lowest MSE on that stream of any predictor that sees only the last `window` bits (1 or 2; NaN otherwise), at
+// `phase` (0, 1: the coins; 2: the XOR bit). Such a predictor does not know the phase, so its best answer to a
+// window is the mean target over every place that window occurs. One bit tells nothing: 1/2 everywhere, MSE 1/4.
+// Two bits (x, y): the XOR bit follows them once in three; a coin follows twice. Over the 16 equally likely pairs
+// of triples, P(next = 1 | x, y) = 2/3 if x != y, 1/3 if x == y: MSE 1/9 at the XOR bit, 5/18 at the coins.
+double temporal_xor_best_mse(std::size_t window, int phase);
 
 // Synthetic spoken stop consonants /b/, /d/, /g/ before the same vowel, after the task of Waibel et al. (1989):
 // spectrogram-like tokens of 15 frames x 16 frequency channels. Before the onset there is silence; over the
