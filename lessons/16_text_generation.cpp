@@ -116,12 +116,10 @@ double unigram_entropy(const std::string& text) {
 
 // ---- the model ----
 
-CharModel::CharModel(Cell cell, std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng)
-    : cell_(cell),
+CharModel::CharModel(nn::CellKind kind, std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng)
+    : kind_(kind),
       embedding_(vocabulary, embedding, rng),
-      rnn_(cell == Cell::lstm ? std::unique_ptr<nn::RecurrentLayers>(
-                                    std::make_unique<nn::LSTM>(embedding, hidden, rng, nn::RecurrentOptions{}, 1.0))
-                              : std::make_unique<nn::RNN>(embedding, hidden, rng)),
+      rnn_(nn::make_recurrent(kind, embedding, hidden, rng, {}, 1.0)),
       readout_(hidden, vocabulary, rng) {
   register_module("embedding", embedding_);
   register_module("rnn", *rnn_);
@@ -130,17 +128,9 @@ CharModel::CharModel(Cell cell, std::size_t vocabulary, std::size_t embedding, s
 
 Var CharModel::forward(const std::vector<std::size_t>& tokens, std::size_t steps, std::size_t batch, State& state) {
   const Var x = embedding_.forward(tokens, {steps, batch});  // [T, B, E]
-  Var output;
-  if (cell_ == Cell::lstm) {
-    const nn::LSTMResult r = static_cast<const nn::LSTM&>(*rnn_)(x, state.h, state.c);
-    output = r.output;
-    state = {r.h_n, r.c_n};
-  } else {
-    const nn::RNNResult r = static_cast<const nn::RNN&>(*rnn_)(x, state.h);
-    output = r.output;
-    state = {r.h_n, Var()};
-  }
-  return readout_.forward(output);
+  const nn::SequenceOutput run = rnn_->run_sequence(x, state);
+  state = run.final;
+  return readout_.forward(run.output);
 }
 
 std::string sample(CharModel& model, const Vocabulary& vocabulary, const std::string& prompt, std::size_t count,
@@ -308,7 +298,7 @@ Result experiment(const Config& c, const Corpus& corpus) {
   Curve curves[2];
   parallel_tasks(2, [&](std::size_t k) {
     Rng rng(c.seed * 100 + 1);  // the same seed for both: only the cell differs
-    models[k] = std::make_shared<CharModel>(k == 0 ? Cell::lstm : Cell::tanh, r.vocabulary, c.embedding, c.hidden, rng);
+    models[k] = std::make_shared<CharModel>(k == 0 ? nn::CellKind::lstm : nn::CellKind::tanh_rnn, r.vocabulary, c.embedding, c.hidden, rng);
     curves[k] = train(*models[k], *r.characters, training, validation, c, rng, progress);
   });
   r.model = models[0];
@@ -370,7 +360,7 @@ int generate(const Options& options) {
   const Vocabulary vocabulary(read_file(characters));
   const Config c = config(false, options.seed);
   Rng rng(options.seed + 99);
-  CharModel model(Cell::lstm, vocabulary.size(), c.embedding, c.hidden, rng);
+  CharModel model(nn::CellKind::lstm, vocabulary.size(), c.embedding, c.hidden, rng);
   model.load(weights.string());
   std::printf("%s\n", sample(model, vocabulary, options.prompt, 600, c.temperature, rng).c_str());
   return 0;

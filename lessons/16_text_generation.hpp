@@ -44,21 +44,18 @@ double unigram_entropy(const std::string& text);
 
 // ---- the model ----
 
-enum class Cell { lstm, tanh };
-
-// Embedding -> one recurrent layer (LSTM or tanh RNN) -> a linear readout of the next character's logits.
+// Embedding -> one recurrent layer (an LSTM with forget bias 1, or a tanh RNN) -> a linear readout of the next
+// character's logits.
 class CharModel : public nn::Module {
  public:
-  CharModel(Cell cell, std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng);
-  struct State {
-    Var h, c;  // [1, B, H]; empty: zeros
-  };
+  CharModel(nn::CellKind kind, std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng);
+  using State = nn::RecurrentState;  // h, c [1, B, H]; empty: zeros
   // tokens [T * B] time-major -> logits [T, B, V]; `state` is read and replaced by the state after the last step.
   Var forward(const std::vector<std::size_t>& tokens, std::size_t steps, std::size_t batch, State& state);
-  Cell cell() const { return cell_; }
+  nn::CellKind kind() const { return kind_; }
 
  private:
-  Cell cell_;
+  nn::CellKind kind_;
   nn::Embedding embedding_;
   std::unique_ptr<nn::RecurrentLayers> rnn_;
   nn::Linear readout_;

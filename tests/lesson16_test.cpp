@@ -66,7 +66,7 @@ TEST_CASE("common words are counted as whole words and once each") {
 TEST_CASE("sampling: the prompt and then the asked number of characters from the vocabulary") {
   const lesson16::Vocabulary v(some_text);
   Rng rng(1);
-  lesson16::CharModel model(lesson16::Cell::lstm, v.size(), 4, 6, rng);
+  lesson16::CharModel model(rnnlab::nn::CellKind::lstm, v.size(), 4, 6, rng);
   Rng a(2), b(2);
   const std::string first = lesson16::sample(model, v, "The ~", 40, 0.7, a);  // '~' is not in the text: skipped
   CHECK(first.size() == 4 + 40);
@@ -86,7 +86,7 @@ TEST_CASE("--generate without a saved model says what to do") {
   const lesson16::Config full = lesson16::config(false, 0);
   const lesson16::Vocabulary v(some_text);
   Rng rng(3);
-  lesson16::CharModel(lesson16::Cell::lstm, v.size(), full.embedding, full.hidden, rng).save((dir / "model.npz").string());
+  lesson16::CharModel(rnnlab::nn::CellKind::lstm, v.size(), full.embedding, full.hidden, rng).save((dir / "model.npz").string());
   std::ofstream(dir / "vocabulary.txt") << v.chars();
   options.out = dir.string();
   CHECK(lesson16::run(options) == 0);
