@@ -11,7 +11,7 @@ namespace rnnlab::lessons::lesson09 {
 
 struct Config {
   std::vector<std::size_t> lengths = {5, 10, 15, 20, 25, 30, 40, 50};
-  std::size_t runs = 18;             // independent trainings per length
+  std::size_t runs = 30;             // independent trainings per length
   std::size_t trainable_inputs = 3;  // L: the first inputs, learned per class
   std::size_t sequences_per_class = 10, test_per_class = 200;
   std::size_t epochs = 300;

@@ -84,10 +84,10 @@ Result experiment(const Config& c) {
   // (1) The adding problem: every seed of both nets, side by side on the cores.
   std::vector<adding::Job> jobs;
   for (std::size_t s = 0; s < c.seeds; ++s) {
-    jobs.push_back({nn::CellKind::tanh_rnn, c.rnn_hidden, c.seed * 100 + s, std::nullopt});
-    jobs.push_back({nn::CellKind::lstm, c.lstm_hidden, c.seed * 100 + s, std::nullopt});
+    jobs.push_back({nn::CellKind::tanh_rnn, c.rnn_hidden, c.seed * 100 + s, std::nullopt, c.adding});
+    jobs.push_back({nn::CellKind::lstm, c.lstm_hidden, c.seed * 100 + s, std::nullopt, c.adding});
   }
-  for (adding::Trained& t : adding::train_jobs(jobs, c.adding, "adding problem")) {
+  for (adding::Trained& t : adding::train_jobs(jobs, "adding problem")) {
     (t.job.kind == nn::CellKind::lstm ? r.lstm : r.rnn).push_back(std::move(t));
   }
 
@@ -127,15 +127,16 @@ Result experiment(const Config& c) {
   }
 
   // (3) Lesson 08's language task, every model trained on gaps mixed from 0 to train_gap_max.
-  r.gaps_tanh = gap::sweep(c.gap, nn::CellKind::tanh_rnn, "tanh RNN, gaps", c.seed + 5);
-  r.gaps_lstm = gap::sweep(c.gap, nn::CellKind::lstm, "LSTM, gaps", c.seed + 5, c.classifier_forget_bias);
-  r.gaps_gru = gap::sweep(c.gap, nn::CellKind::gru, "GRU, gaps", c.seed + 5);
-  if (c.fixed_gap > 0) {
-    gap::Config fixed = c.gap;
-    fixed.gaps = {c.fixed_gap};
-    fixed.train_gap_max.reset();
-    r.gaps_lstm_fixed = gap::sweep(fixed, nn::CellKind::lstm, "LSTM, one gap", c.seed + 5, c.classifier_forget_bias);
-  }
+  gap::Config fixed = c.gap;  // the other regime: trained and tested at one long gap
+  fixed.gaps = {c.fixed_gap};
+  fixed.train_gap_max.reset();
+  std::vector<gap::Arm> arms = {{c.gap, nn::CellKind::tanh_rnn, std::nullopt},
+                                {c.gap, nn::CellKind::lstm, c.classifier_forget_bias},
+                                {c.gap, nn::CellKind::gru, std::nullopt}};
+  if (c.fixed_gap > 0) arms.push_back({fixed, nn::CellKind::lstm, c.classifier_forget_bias});
+  std::vector<std::vector<gap::Point>> sweeps = gap::sweeps(arms, "language task", c.seed + 5);
+  r.gaps_tanh = sweeps[0], r.gaps_lstm = sweeps[1], r.gaps_gru = sweeps[2];
+  if (c.fixed_gap > 0) r.gaps_lstm_fixed = sweeps[3];
   return r;
 }
 

@@ -16,7 +16,8 @@
 // neither won everywhere (JSB Chorales test NLL: GRU 8.54, LSTM 8.67). Jozefowicz, Zaremba & Sutskever (2015)
 // found the same over thousands of architectures: the GRU often ahead, the LSTM ahead on language modelling, and
 // no clear winner once the LSTM's forget bias is 1. This lesson repeats the comparison on the adding problem with
-// the parameter counts matched, and never claims a winner between the gated two.
+// the parameter counts matched. On this one task the GRU learns sooner, reliably, and the lesson says so; it does
+// not take one task for the verdict the papers drew from many.
 //
 // A note on speed. Written as the equations read (nn::lstm_step_composed), one LSTM step is ~20 autograd nodes:
 // four gate slices, three sigmoids, two tanh, products and sums, each a pass over memory and a node to run
@@ -48,11 +49,15 @@ const LessonInfo info = {13, "13_gru_vs_lstm", narration_markdown};
 Config config(bool quick, std::uint64_t seed) {
   Config c;
   c.seed = seed;
-  c.adding.training_steps = 2000;
   c.adding.test_sequences = 300;
+  // Twice lesson 11's rate: at 0.01, one LSTM in four (T = 100, 8 seeds) had not left the baseline after 2000
+  // steps; at 0.02 every one of 16 solved it by step 1500 (T = 50: by step 1100), the GRUs by step 250.
+  c.adding.learning_rate = 0.02;
   if (quick) {
+    // At 600 steps one LSTM in five (T = 20 or 30, 14 seeds) was still on the baseline; at 1000 all 16 had
+    // solved it by step 800.
     c.lengths = {20, 30};
-    c.adding.training_steps = 600;
+    c.training_steps = {1200, 1200};
     c.adding.test_sequences = 200;
     c.seeds = 1;
     c.timing_steps = 20;
@@ -112,21 +117,44 @@ std::vector<double> final_mses(const std::vector<Trained>& runs) {
   return out;
 }
 
+// For each run, the first evaluated step with test MSE below `level` (the budget + 1 if never).
+std::vector<double> steps_to_reach(const std::vector<Trained>& runs, double level) {
+  std::vector<double> out;
+  for (const Trained& t : runs) {
+    double reached = t.run.step.back() + 1;
+    for (std::size_t i = 0; i < t.run.step.size(); ++i) {
+      if (t.run.test_mse[i] < level) {
+        reached = t.run.step[i];
+        break;
+      }
+    }
+    out.push_back(reached);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result experiment(const Config& c) {
   Result r;
-  for (std::size_t steps : c.lengths) {
+  // Every length's runs at once, sharing the cores.
+  std::vector<adding::Job> jobs;
+  for (std::size_t l = 0; l < c.lengths.size(); ++l) {
     adding::Config adding = c.adding;
-    adding.steps = steps;
-    std::vector<adding::Job> jobs;
+    adding.steps = c.lengths[l];
+    adding.training_steps = c.training_steps[l];
     for (CellKind cell : cells) {
       for (std::size_t s = 0; s < c.seeds; ++s) {
         const std::optional<real> forget_bias = cell == CellKind::lstm ? c.lstm_forget_bias : std::nullopt;
-        jobs.push_back({cell, hidden_of(c, cell), c.seed * 100 + s, forget_bias});
+        jobs.push_back({cell, hidden_of(c, cell), c.seed * 100 + s, forget_bias, adding});
       }
     }
-    r.runs.push_back(adding::train_jobs(jobs, adding, "adding, T = " + std::to_string(steps)));
+  }
+  const std::vector<adding::Trained> trained = adding::train_jobs(jobs, "adding problem");
+  const std::size_t per_length = cells.size() * c.seeds;
+  for (std::size_t l = 0; l < c.lengths.size(); ++l) {
+    r.runs.emplace_back(trained.begin() + static_cast<long>(l * per_length),
+                        trained.begin() + static_cast<long>((l + 1) * per_length));
   }
   // Timed one after the other, after training, so the runs do not share the cores.
   for (CellKind cell : cells) {
@@ -151,12 +179,15 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
     const double gru_worst = *std::max_element(gru.begin(), gru.end());
     const double lstm_worst = *std::max_element(lstm.begin(), lstm.end());
     const double tanh_best = *std::min_element(tanh.begin(), tanh.end());
-    const double log_gap = std::abs(std::log10(median(gru)) - std::log10(median(lstm)));
     out.push_back({at + "the GRU's highest final test MSE", gru_worst, "< 0.01", gru_worst < 0.01});
     out.push_back({at + "the LSTM's highest final test MSE", lstm_worst, "< 0.01", lstm_worst < 0.01});
     out.push_back({at + "the tanh RNN's lowest final test MSE (baseline 0.167)", tanh_best, "> 0.1", tanh_best > 0.1});
-    out.push_back({at + "|log10 MSE(GRU) - log10 MSE(LSTM)|, medians over seeds: no clear winner", log_gap, "< 1.5",
-                   log_gap < 1.5});
+    // Which gated net learns this task sooner: over 16 seeds the GRUs reached 0.01 by step 250, the LSTMs at step
+    // 300 to 1500. (Which ends lower follows from that, not from a better solution: the final MSEs keep falling.)
+    const double gru_steps = median(steps_to_reach(runs_of(r, l, CellKind::gru), 0.01));
+    const double lstm_steps = median(steps_to_reach(runs_of(r, l, CellKind::lstm), 0.01));
+    out.push_back({at + "steps until the test MSE is below 0.01, medians over seeds: GRU / LSTM", gru_steps / lstm_steps,
+                   "<= 1", gru_steps <= lstm_steps});
   }
   std::vector<double> parameters;
   for (const Trained& t : r.runs.front()) parameters.push_back(static_cast<double>(t.run.parameters));
@@ -177,8 +208,10 @@ int run(const Options& options) {
                             {"lstm_forget_bias", c.lstm_forget_bias.value_or(0)},
                             {"shortest", c.lengths.front()},
                             {"longest", c.lengths.back()},
+                            {"learning_rate", c.adding.learning_rate},
                             {"batch", c.adding.batch},
-                            {"training_steps", c.adding.training_steps},
+                            {"shortest_steps", c.training_steps.front()},
+                            {"longest_steps", c.training_steps.back()},
                             {"seeds", c.seeds}});
   const Result r = experiment(c);
 

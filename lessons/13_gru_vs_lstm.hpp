@@ -11,8 +11,9 @@
 namespace rnnlab::lessons::lesson13 {
 
 struct Config {
-  std::vector<std::size_t> lengths = {50, 100};  // the adding problem at each T
-  adding::Config adding;                 // adding.steps is set from `lengths`
+  std::vector<std::size_t> lengths = {50, 100};          // the adding problem at each T
+  std::vector<std::size_t> training_steps = {1400, 2000};  // the budget at each T, the same for every net
+  adding::Config adding;                                   // steps and training_steps are set from the two above
   std::size_t tanh_hidden = 32, gru_hidden = 18, lstm_hidden = 16, seeds = 2;
   std::optional<real> lstm_forget_bias = 1.0;  // lesson 12's advice
   // Time per training step at equal width, fused cells and their composed reference.

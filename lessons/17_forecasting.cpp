@@ -167,8 +167,10 @@ Config config(bool quick, std::uint64_t seed) {
   Config c;
   c.seed = seed;
   if (quick) {
+    // Measured over seeds 0-13: the GRU's gain over the best baseline is 0.11 at the least (median 0.14) with these;
+    // with every second window only (stride 2) and H = 32 it fell to 0.09 on one seed in ten.
     c.training_steps = 600;
-    c.stride = 2;
+    c.hidden = 20;
   }
   return c;
 }

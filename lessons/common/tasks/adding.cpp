@@ -1,6 +1,8 @@
 #include "lessons/common/tasks/adding.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <numeric>
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
@@ -54,15 +56,26 @@ Run train(Model& model, const Config& c, Rng& rng, Progress* progress) {
   return run;
 }
 
-std::vector<Trained> train_jobs(const std::vector<Job>& jobs, const Config& config, const std::string& label) {
+std::vector<Trained> train_jobs(const std::vector<Job>& jobs, const std::string& label) {
+  // A run costs about its steps times T times the recurrent product's width (gates x H): start the longest runs
+  // first, so that no core waits alone for one at the end.
+  auto cost = [](const Job& job) {
+    const double gates = job.kind == nn::CellKind::lstm ? 4 : job.kind == nn::CellKind::gru ? 3 : 1;
+    return static_cast<double>(job.config.training_steps * job.config.steps) * gates * static_cast<double>(job.hidden);
+  };
+  std::vector<std::size_t> order(jobs.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost(jobs[a]) > cost(jobs[b]); });
+  std::size_t total_steps = 0;
+  for (const Job& job : jobs) total_steps += job.config.training_steps;
   std::vector<Trained> out(jobs.size());
-  Progress progress(label, jobs.size() * config.training_steps);
-  parallel_tasks(jobs.size(), [&](std::size_t k) {
-    const Job& job = jobs[k];
+  Progress progress(label, total_steps);
+  parallel_tasks(jobs.size(), [&](std::size_t task) {
+    const Job& job = jobs[order[task]];
     Rng rng(job.seed);
     auto model = std::make_shared<Model>(job.kind, job.hidden, rng, job.forget_bias);
-    const Run run = train(*model, config, rng, &progress);
-    out[k] = {job, model, run};
+    const Run run = train(*model, job.config, rng, &progress);
+    out[order[task]] = {job, model, run};
   });
   return out;
 }

@@ -55,19 +55,21 @@ struct Run {
 // Trains `model` with Adam and gradient clipping on fresh batches; the test set is drawn first from `rng`.
 Run train(Model& model, const Config& config, Rng& rng, Progress* progress = nullptr);
 
-// One training run of an experiment's grid: which cell, how wide, which forget bias, which seed.
+// One training run of an experiment's grid: which cell, how wide, which forget bias, which seed, on what.
 struct Job {
   nn::CellKind kind;
   std::size_t hidden;
   std::uint64_t seed;
   std::optional<real> forget_bias;
+  Config config;
 };
 struct Trained {
   Job job;
   std::shared_ptr<Model> model;
   Run run;
 };
-// Runs the jobs in parallel (parallel_tasks), each with its own Rng(seed); results in the jobs' order.
-std::vector<Trained> train_jobs(const std::vector<Job>& jobs, const Config& config, const std::string& label);
+// Runs the jobs in parallel (parallel_tasks), the longest first, each with its own Rng(seed); results in the
+// jobs' order, the same however they are scheduled.
+std::vector<Trained> train_jobs(const std::vector<Job>& jobs, const std::string& label);
 
 }  // namespace rnnlab::lessons::adding

@@ -47,9 +47,19 @@ struct Point {
 };
 
 // Trains fresh classifiers of `kind` (Adam, gradient clipping) as config says, in parallel, and tests them on
-// fresh sentences. `label` names the progress bar.
+// fresh sentences. `label` names the progress bar. Model s of every sweep draws from Rng(seed * 1000 + s).
 std::vector<Point> sweep(const Config& config, nn::CellKind kind, const std::string& label, std::uint64_t seed,
                          std::optional<real> forget_bias = std::nullopt);
+
+// Several sweeps at once, for a lesson that compares models: all their training runs share the cores in one
+// pool, the longest first, so the lesson waits for its slowest run once instead of for each sweep's slowest in
+// turn. The numbers are those of each sweep alone; results in the order of `arms`.
+struct Arm {
+  Config config;
+  nn::CellKind kind;
+  std::optional<real> forget_bias;
+};
+std::vector<std::vector<Point>> sweeps(const std::vector<Arm>& arms, const std::string& label, std::uint64_t seed);
 
 // The share of rows of logits [B, C] whose largest entry is at the label.
 double accuracy_of(const Tensor& logits, const std::vector<std::size_t>& labels);
