@@ -22,6 +22,7 @@
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "tensor/ops.hpp"
+#include "tensor/parallel.hpp"
 
 namespace rnnlab::lessons::lesson09 {
 
@@ -126,15 +127,19 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
 
 Result experiment(const Config& c) {
   Result r;
-  Progress progress("latch runs", c.lengths.size() * c.runs);
-  std::size_t done = 0;
-  for (std::size_t steps : c.lengths) {
-    std::size_t succeeded = 0;
-    for (std::size_t run = 0; run < c.runs; ++run) {
-      succeeded += one_run(steps, c.seed * 100000 + steps * 100 + run, c);
-      progress.update(++done, static_cast<double>(succeeded));
-    }
-    r.success.push_back(static_cast<double>(succeeded) / static_cast<double>(c.runs));
+  // Every run is independent, with its own Rng: they share the cores and give the same results in any order.
+  const std::size_t runs = c.lengths.size() * c.runs;
+  Progress progress("latch runs", runs);
+  std::vector<char> succeeded(runs);
+  parallel_tasks(runs, [&](std::size_t k) {
+    const std::size_t steps = c.lengths[k / c.runs], run = k % c.runs;
+    succeeded[k] = one_run(steps, c.seed * 100000 + steps * 100 + run, c);
+    progress.advance(static_cast<double>(succeeded[k]));
+  });
+  for (std::size_t i = 0; i < c.lengths.size(); ++i) {
+    const auto first = succeeded.begin() + static_cast<long>(i * c.runs);
+    r.success.push_back(static_cast<double>(std::count(first, first + static_cast<long>(c.runs), 1)) /
+                        static_cast<double>(c.runs));
   }
   std::vector<double> lengths(c.lengths.begin(), c.lengths.end());
   r.spearman = pearson(ranks(lengths), ranks(r.success));

@@ -5,10 +5,12 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 01") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 01: every claim holds in the quick configuration") {
   const auto result = lesson01::experiment(lesson01::config(true, 0));
   CHECK_CLAIMS(lesson01::claims(result));
 }
+#endif
 
 TEST_CASE("lesson 01: the Markov chain's accuracy matches its transition probabilities") {
   // Predicting "same as now" is right with probability pi 0.85 + (1 - pi) 0.90 = 0.88 (pi = 0.4 rain).

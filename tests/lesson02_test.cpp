@@ -5,6 +5,7 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 02") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 02: every claim holds in the quick configuration") {
   const auto config = lesson02::config(true, 0);
   const auto result = lesson02::experiment(config);
@@ -12,5 +13,6 @@ TEST_CASE("lesson 02: every claim holds in the quick configuration") {
   CHECK_CONTAINS(result.dot, "tanh");
   CHECK_CONTAINS(result.graph_svg, "grad");
 }
+#endif
 
 }  // TEST_SUITE

@@ -5,6 +5,7 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 04") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 04: every claim holds in the quick configuration") {
   const auto result = lesson04::experiment(lesson04::config(true, 0));
   CHECK_CLAIMS(lesson04::claims(result));
@@ -15,5 +16,6 @@ TEST_CASE("lesson 04: every claim holds in the quick configuration") {
   CHECK(result.mlp_by_shift[6] <= 0.5);
   for (double a : result.tdnn_by_shift) CHECK(a >= 0.8);
 }
+#endif
 
 }  // TEST_SUITE

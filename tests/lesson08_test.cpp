@@ -7,11 +7,13 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 08") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 08: every claim holds in the quick configuration") {
   const auto config = lesson08::config(true, 0);
   const auto result = lesson08::experiment(config);
   CHECK_CLAIMS(lesson08::claims(result, config));
 }
+#endif
 
 TEST_CASE("lesson 08: a linear orthogonal network passes the error on at exactly rho per step") {
   // With f the identity and U = rho Q orthogonal, ||dL/dh_(T-k)|| = rho^k ||u|| = rho^k exactly.

@@ -5,11 +5,13 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 10") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 10: every claim holds in the quick configuration") {
   const auto config = lesson10::config(true, 0);
   const auto result = lesson10::experiment(config);
   CHECK_CLAIMS(lesson10::claims(result, config));
 }
+#endif
 
 TEST_CASE("lesson 10: the batched surface gradient equals finite differences") {
   // evaluate() differentiates many independent models at once; check one point against central differences.

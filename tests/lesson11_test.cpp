@@ -9,11 +9,13 @@ using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 11") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 11: every claim holds in the quick configuration") {
   const auto config = lesson11::config(true, 0);
   const auto result = lesson11::experiment(config);
   CHECK_CLAIMS(lesson11::claims(result, config));
 }
+#endif
 
 TEST_CASE("the adding problem (Le et al. 2015): one marker in each half and the target is their sum") {
   Rng rng(3);

@@ -9,11 +9,13 @@ using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 12") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 12: every claim holds in the quick configuration") {
   const auto config = lesson12::config(true, 0);
   const auto result = lesson12::experiment(config);
   CHECK_CLAIMS(lesson12::claims(result, config));
 }
+#endif
 
 TEST_CASE("at initialization the forget gates sit at sigmoid(bias): the product k steps back is about sigmoid(bias)^k") {
   lesson12::Config config = lesson12::config(true, 0);

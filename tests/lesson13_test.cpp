@@ -6,6 +6,7 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 13") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 13: every claim holds in the quick configuration") {
   const auto config = lesson13::config(true, 0);
   const auto result = lesson13::experiment(config);
@@ -15,5 +16,6 @@ TEST_CASE("lesson 13: every claim holds in the quick configuration") {
   CHECK(result.timings[1].cell == rnnlab::nn::CellKind::gru);
   CHECK(4 * result.timings[1].parameters == 3 * result.timings[2].parameters);
 }
+#endif
 
 }  // TEST_SUITE

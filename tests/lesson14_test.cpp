@@ -6,11 +6,13 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 14") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 14: every claim holds in the quick configuration") {
   const auto config = lesson14::config(true, 0);
   const auto result = lesson14::experiment(config);
   CHECK_CLAIMS(lesson14::claims(result, config));
 }
+#endif
 
 TEST_CASE("the disk latch: written with [x1 > 0] inside the disk and kept outside") {
   Rng rng(2);

@@ -7,11 +7,13 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 15") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 15: every claim holds in the quick configuration") {
   const auto config = lesson15::config(true, 0);
   const auto result = lesson15::experiment(config);
   CHECK_CLAIMS(lesson15::claims(result, config));
 }
+#endif
 
 TEST_CASE("the two-sided task: y_t = x_(t-2) + x_(t+2) with missing bits as 0") {
   Rng rng(4);

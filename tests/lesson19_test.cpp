@@ -12,6 +12,7 @@ using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 19") {
 
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
 TEST_CASE("lesson 19: every claim holds in the quick configuration") {
   const auto config = lesson19::config(true, 0);
   const auto result = lesson19::experiment(config);
@@ -22,6 +23,7 @@ TEST_CASE("lesson 19: every claim holds in the quick configuration") {
     CHECK(n % 10 != 0);
   }
 }
+#endif
 
 TEST_CASE("number names") {
   auto words = [](std::size_t n) {

@@ -1,6 +1,7 @@
 #!/bin/sh
-# seed_sweep.sh PROGRAM FOLDER SEED...: runs a lesson program in --quick once per seed; every claim must hold on
-# every seed (a lesson's claims are meant to hold on any seed, not only on the ones the other tests use).
+# seed_sweep.sh PROGRAM FOLDER SEED...: runs a lesson program in --quick once per seed. Every claim must hold on
+# every seed (a lesson's claims are meant to hold on any seed, not only on seed 0, which the determinism test
+# runs), and the seeds must not all give the same numbers (the seed is used).
 set -u
 program=$1
 out=$2
@@ -14,9 +15,14 @@ for seed in "$@"; do
     grep -E 'FAIL|error' "$out/seed$seed.log"
     failed="$failed $seed"
   fi
+  grep -v '"seed"' "$out/seed$seed/summary.json" >"$out/seed$seed.numbers" 2>/dev/null || true
 done
 if [ -n "$failed" ]; then
   echo "$(basename "$program"): claims failed on seeds$failed"
+  exit 1
+fi
+if [ "$(cat "$out"/seed*.numbers | sort | uniq -c | awk -v n=$# '$1 < n' | wc -l)" -eq 0 ]; then
+  echo "$(basename "$program"): every seed gave the same numbers: the seed is not used"
   exit 1
 fi
 echo "$(basename "$program"): every claim held on seeds $*"
