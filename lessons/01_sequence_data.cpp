@@ -129,8 +129,10 @@ int run(const Options& options) {
   bars.title = "Predicting the next step";
   bars.y_label = "test accuracy";
   bars.categories = {"Markov chain", "independent", "Markov, shuffled"};
-  bars.series = {{"without the current step", {r.markov.without_previous, r.independent.without_previous, r.shuffled.without_previous}, ""},
-                 {"with the current step", {r.markov.with_previous, r.independent.with_previous, r.shuffled.with_previous}, ""}};
+  bars.series = {{.name = "without the current step",
+                  .values = {r.markov.without_previous, r.independent.without_previous, r.shuffled.without_previous}},
+                 {.name = "with the current step",
+                  .values = {r.markov.with_previous, r.independent.with_previous, r.shuffled.with_previous}}};
   bars.y_max = 1.0;
   report.plot("accuracy.svg", bars.svg(), {}, bars.text());
 

@@ -139,7 +139,8 @@ int run(const Options& options) {
   bars.y_label = "mean squared error";
   bars.categories = {"1st bit (a coin)", "2nd bit (a coin)", "3rd bit = XOR (predictable)"};
   for (const WindowResult& w : r.windows) {
-    bars.series.push_back({"window k = " + std::to_string(w.window), {w.mse_by_phase[0], w.mse_by_phase[1], w.mse_by_phase[2]}, ""});
+    bars.series.push_back({.name = "window k = " + std::to_string(w.window),
+                           .values = {w.mse_by_phase[0], w.mse_by_phase[1], w.mse_by_phase[2]}});
     for (int p = 0; p < 3; ++p) {
       report.figure("k = " + std::to_string(w.window) + ": test MSE at position " + std::to_string(p + 1), w.mse_by_phase[p]);
     }

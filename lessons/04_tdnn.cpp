@@ -199,8 +199,9 @@ int run(const Options& options) {
   by_shift.y_label = "test accuracy";
   by_shift.y_min = 0;
   by_shift.y_max = 1.02;
-  plot::Series tdnn_line{"TDNN (515 weights)", {}, r.tdnn_by_shift, "", true, false};
-  plot::Series mlp_line{"MLP 240-8-3 (" + std::to_string(r.mlp_parameters) + " weights)", {}, r.mlp_by_shift, "", true, false};
+  plot::Series tdnn_line{.name = "TDNN (515 weights)", .y = r.tdnn_by_shift, .markers = true};
+  plot::Series mlp_line{
+      .name = "MLP 240-8-3 (" + std::to_string(r.mlp_parameters) + " weights)", .y = r.mlp_by_shift, .markers = true};
   for (int shift = -3; shift <= 3; ++shift) {
     tdnn_line.x.push_back(shift);
     mlp_line.x.push_back(shift);

@@ -187,7 +187,7 @@ int run(const Options& options) {
   rms.y_min = 0;
   rms.y_max = 0.6;
   auto line_of = [](const std::string& name, const std::vector<double>& values, bool dashed) {
-    plot::Series s{name, {}, values, "", true, dashed};
+    plot::Series s{.name = name, .y = values, .markers = true, .dashed = dashed};
     for (std::size_t i = 0; i < values.size(); ++i) s.x.push_back(static_cast<double>(i + 1));
     return s;
   };

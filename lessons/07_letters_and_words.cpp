@@ -235,7 +235,7 @@ int run(const Options& options) {
   fig4.x_label = "the letter being predicted";
   fig4.y_label = "error (norm of the 6-bit error)";
   fig4.y_min = 0;
-  plot::Series line{"", {}, {}, "", true, false};
+  plot::Series line{.markers = true};
   for (std::size_t i = 0; i < shown; ++i) {
     line.x.push_back(static_cast<double>(i));
     line.y.push_back(L.error[offset + i]);
@@ -252,7 +252,7 @@ int run(const Options& options) {
   fig5.y_min = 0;
   fig5.y_max = 1;
   for (std::size_t bit : {std::size_t{0}, std::size_t{3}}) {
-    plot::Series s{std::string("bit '") + data::letter_feature_names[bit] + "'", {}, {}, "", true, false};
+    plot::Series s{.name = std::string("bit '") + data::letter_feature_names[bit] + "'", .markers = true};
     for (std::size_t i = 0; i < shown; ++i) {
       s.x.push_back(static_cast<double>(i));
       s.y.push_back(L.bit_error[bit][offset + i]);
@@ -276,7 +276,7 @@ int run(const Options& options) {
   fig6.x_label = "the letter being predicted";
   fig6.y_label = "error (norm of the 5-bit error)";
   fig6.y_min = 0;
-  plot::Series trace{"", {}, {}, "", true, false};
+  plot::Series trace{.markers = true};
   const std::size_t start = 40, length = 80;
   for (std::size_t i = 0; i < length && start + i + 1 < w.test_letters.size(); ++i) {
     trace.x.push_back(static_cast<double>(i));

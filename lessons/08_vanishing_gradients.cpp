@@ -187,7 +187,7 @@ int run(const Options& options) {
   norms.y_label = "norm of the backpropagated error (log scale)";
   norms.log_y = true;
   for (const auto& [name, values] : r.norm_curves) {
-    plot::Series s{name, {}, {}, "", false, name.starts_with("sigmoid")};
+    plot::Series s{.name = name, .dashed = name.starts_with("sigmoid")};
     for (std::size_t k = 0; k < values.size(); ++k) {
       s.x.push_back(static_cast<double>(k));
       s.y.push_back(values[k]);
@@ -207,8 +207,8 @@ int run(const Options& options) {
   derivatives.title = "The derivatives that multiply the error at every step";
   derivatives.x_label = "a (the unit's input)";
   derivatives.y_label = "f'(a)";
-  derivatives.series = {{"tanh'(a) = 1 - tanh(a)^2", r.derivative_x, r.tanh_derivative, "", false, false},
-                        {"sigmoid'(a) = s(a) (1 - s(a))", r.derivative_x, r.sigmoid_derivative, "", false, false}};
+  derivatives.series = {{.name = "tanh'(a) = 1 - tanh(a)^2", .x = r.derivative_x, .y = r.tanh_derivative},
+                        {.name = "sigmoid'(a) = s(a) (1 - s(a))", .x = r.derivative_x, .y = r.sigmoid_derivative}};
   derivatives.reference_lines = {{1, "1: the most tanh can pass on"}, {0.25, "1/4: the most the sigmoid can"}};
   derivatives.y_min = 0;
   derivatives.y_max = 1.1;
@@ -239,9 +239,9 @@ int run(const Options& options) {
   gaps.y_label = "test accuracy";
   gaps.y_min = 0;
   gaps.y_max = 1.02;
-  plot::Series mean_line{"tanh RNN (mean of seeds)", {}, {}, plot::palette()[0], true, false};
+  plot::Series mean_line{.name = "tanh RNN (mean of seeds)", .color = plot::palette()[0], .markers = true};
   for (std::size_t s = 0; s < c.gap.seeds; ++s) {
-    plot::Series seed_line{"", {}, {}, "#9bbfd9", false, true};
+    plot::Series seed_line{.color = "#9bbfd9", .dashed = true};
     for (const gap::Point& p : r.gaps) {
       seed_line.x.push_back(static_cast<double>(p.gap));
       seed_line.y.push_back(p.accuracy[s]);

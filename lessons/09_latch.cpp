@@ -185,8 +185,8 @@ int run(const Options& options) {
     theirs.push_back(paper_at(static_cast<double>(c.lengths[i])));
     report.figure("success frequency at T = " + std::to_string(c.lengths[i]), r.success[i]);
   }
-  bars.series = {{"rnnlab (" + std::to_string(c.runs) + " runs each)", ours, ""},
-                 {"Bengio et al. 1994, Fig. 2b (approx.)", theirs, "#bbbbbb"}};
+  bars.series = {{.name = "rnnlab (" + std::to_string(c.runs) + " runs each)", .values = ours},
+                 {.name = "Bengio et al. 1994, Fig. 2b (approx.)", .values = theirs, .color = "#bbbbbb"}};
   bars.y_max = 1.05;
   report.plot("success_by_length.svg", bars.svg(940, 440), {}, bars.text(30));
   report.figure("Spearman correlation of T and success", r.spearman);

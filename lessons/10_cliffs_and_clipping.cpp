@@ -330,7 +330,8 @@ int run(const Options& options) {
   steps.title = "How far each gradient step moves the parameters";
   steps.y_label = "fraction of all steps (log scale)";
   steps.categories = names;
-  steps.series = {{"plain gradient descent", histogram(r.plain), ""}, {"with norm clipping at 1", histogram(r.clipped), ""}};
+  steps.series = {{.name = "plain gradient descent", .values = histogram(r.plain)},
+                  {.name = "with norm clipping at 1", .values = histogram(r.clipped)}};
   steps.log_y = true;
   report.plot("step_sizes.svg", steps.svg(), {}, steps.text(30));
   double solved_plain = 0, solved_clipped = 0;
@@ -360,9 +361,11 @@ int run(const Options& options) {
     for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<double>(i);
     return t;
   };
-  norms.series.push_back({"training step 0", time_steps(e.state_norms_first.size()), e.state_norms_first, "", false, false});
-  norms.series.push_back({"training step " + std::to_string(e.plain_losses.size() - 1) + ", no clipping",
-                          time_steps(e.state_norms_last.size()), e.state_norms_last, "", false, false});
+  norms.series.push_back(
+      {.name = "training step 0", .x = time_steps(e.state_norms_first.size()), .y = e.state_norms_first});
+  norms.series.push_back({.name = "training step " + std::to_string(e.plain_losses.size() - 1) + ", no clipping",
+                          .x = time_steps(e.state_norms_last.size()),
+                          .y = e.state_norms_last});
   report.plot("irnn_state_norms.svg", norms.svg(), {{"overflow_time_step", e.overflow_time_step}}, norms.text(60, 12));
   report.say("anomaly-detection");
   report.block(e.anomaly.empty() ? "(no anomaly was raised)" : e.anomaly);

@@ -229,7 +229,11 @@ int run(const Options& options) {
     for (std::size_t s = 0; s < runs->size(); ++s) {
       const adding::Trained& t = (*runs)[s];
       const std::string name = s == 0 ? nn::name_of(t.job.kind) + " (" + std::to_string(t.run.parameters) + " parameters)" : "";
-      curves.series.push_back({name, t.run.step, t.run.test_mse, plot::palette()[t.job.kind == nn::CellKind::lstm ? 1 : 0], false, s > 0});
+      curves.series.push_back({.name = name,
+                               .x = t.run.step,
+                               .y = t.run.test_mse,
+                               .color = plot::palette()[t.job.kind == nn::CellKind::lstm ? 1 : 0],
+                               .dashed = s > 0});
     }
   }
   curves.reference_lines = {{baseline, "always answering the mean"}};
@@ -244,7 +248,7 @@ int run(const Options& options) {
   cell.x_label = "step t (vertical lines: the two marked steps)";
   cell.y_label = "c_t, one line per unit";
   for (std::size_t j = 0; j < r.cell_state.front().size(); ++j) {
-    plot::Series unit{"", {}, {}, "", false, false};
+    plot::Series unit;
     for (std::size_t t = 0; t < r.cell_state.size(); ++t) {
       unit.x.push_back(static_cast<double>(t));
       unit.y.push_back(r.cell_state[t][j]);
@@ -264,7 +268,7 @@ int run(const Options& options) {
     std::vector<double> lags(n.median_by_lag.size());
     for (std::size_t k = 0; k < lags.size(); ++k) lags[k] = static_cast<double>(k);
     const bool reference = n.name.rfind("lesson 08", 0) == 0 || n.name.rfind("LSTM before", 0) == 0;
-    norms.series.push_back({n.name, lags, n.median_by_lag, "", false, reference});
+    norms.series.push_back({.name = n.name, .x = lags, .y = n.median_by_lag, .dashed = reference});
   }
   report.plot("error_by_lag.svg", norms.svg(), {}, norms.text(60, 12));
   const std::size_t lag = c.norm_steps / 2;
@@ -286,7 +290,10 @@ int run(const Options& options) {
       {"tanh RNN", &r.gaps_tanh}, {"LSTM", &r.gaps_lstm}, {"GRU", &r.gaps_gru}};
   for (std::size_t m = 0; m < models.size(); ++m) {
     const auto& [name, points] = models[m];
-    plot::Series mean{name, {}, {}, plot::palette()[m], true, m == 2};  // the GRU dashed: it covers the LSTM
+    plot::Series mean{.name = name,
+                      .color = plot::palette()[m],
+                      .markers = true,
+                      .dashed = m == 2};  // the GRU dashed: it covers the LSTM
     for (const gap::Point& p : *points) {
       double sum = 0;
       for (double a : p.accuracy) sum += a;
@@ -295,7 +302,7 @@ int run(const Options& options) {
       report.figure(name + ", gap " + std::to_string(p.gap) + ": mean test accuracy", mean.y.back());
     }
     for (std::size_t s = 0; s < c.gap.seeds; ++s) {
-      plot::Series seed{"", {}, {}, plot::palette()[m], false, true};
+      plot::Series seed{.color = plot::palette()[m], .dashed = true};
       for (const gap::Point& p : *points) {
         seed.x.push_back(static_cast<double>(p.gap));
         seed.y.push_back(p.accuracy[s]);
@@ -306,16 +313,12 @@ int run(const Options& options) {
   }
   if (!r.gaps_lstm_fixed.empty()) {
     const gap::Point& p = r.gaps_lstm_fixed.front();
-    plot::Series fixed{"LSTM, trained at gap " + std::to_string(p.gap) + " only", {}, {}, "#000000", true, false};
+    plot::Series fixed{
+        .name = "LSTM, trained at gap " + std::to_string(p.gap) + " only", .color = "#000000", .scatter = true};
     for (double a : p.accuracy) {
       fixed.x.push_back(static_cast<double>(p.gap));
       fixed.y.push_back(a);
       report.figure("LSTM trained at gap " + std::to_string(p.gap) + " only: test accuracy", a);
-    }
-    // Dots only: a NaN between the points breaks the line.
-    for (std::size_t k = fixed.y.size(); k-- > 1;) {
-      fixed.x.insert(fixed.x.begin() + static_cast<long>(k), static_cast<double>(p.gap));
-      fixed.y.insert(fixed.y.begin() + static_cast<long>(k), std::nan(""));
     }
     gaps.series.push_back(fixed);
   }

@@ -144,8 +144,8 @@ int run(const Options& options) {
       guide.push_back(std::pow(f, static_cast<double>(k)));
     }
     const std::string name = "forget bias " + plot::format_number(c.biases[b]);
-    products.series.push_back({name, lags, r.products[b], plot::palette()[b], false, false});
-    products.series.push_back({"", lags, guide, plot::palette()[b], false, true});
+    products.series.push_back({.name = name, .x = lags, .y = r.products[b], .color = plot::palette()[b]});
+    products.series.push_back({.x = lags, .y = guide, .color = plot::palette()[b], .dashed = true});
     report.figure(name + ": median product 50 steps back", r.products[b][49]);
   }
   report.plot("forget_products.svg", products.svg(), {}, products.text(60, 12));
@@ -169,7 +169,7 @@ int run(const Options& options) {
     report.figure(name + ": runs solved", static_cast<double>(r.solved[b]));
   }
   for (std::size_t s = 0; s < c.gap.seeds; ++s) {
-    plot::BarSeries seed{"seed " + std::to_string(s), {}, plot::palette()[s % plot::palette().size()]};
+    plot::BarSeries seed{.name = "seed " + std::to_string(s), .color = plot::palette()[s % plot::palette().size()]};
     for (std::size_t b = 0; b < c.biases.size(); ++b) seed.values.push_back(r.lowest[b][s]);
     lowest.series.push_back(seed);
   }

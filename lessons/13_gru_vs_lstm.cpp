@@ -227,7 +227,8 @@ int run(const Options& options) {
       for (std::size_t s = 0; s < runs.size(); ++s) {
         const Trained& t = runs[s];
         const std::string name = s == 0 ? nn::name_of(t.job.kind) + ", H = " + std::to_string(t.job.hidden) : "";
-        curves.series.push_back({name, t.run.step, t.run.test_mse, plot::palette()[k], false, s > 0});
+        curves.series.push_back(
+            {.name = name, .x = t.run.step, .y = t.run.test_mse, .color = plot::palette()[k], .dashed = s > 0});
         report.figure("T = " + T + ", " + nn::name_of(t.job.kind) + ", seed " + std::to_string(s) +
                           ": final test MSE", t.run.final_mse);
       }
@@ -242,7 +243,7 @@ int run(const Options& options) {
   finals.log_y = true;
   for (std::size_t steps : c.lengths) finals.categories.push_back("T = " + std::to_string(steps));
   for (std::size_t k = 0; k < cells.size(); ++k) {
-    plot::BarSeries bars{nn::name_of(cells[k]), {}, plot::palette()[k]};
+    plot::BarSeries bars{.name = nn::name_of(cells[k]), .color = plot::palette()[k]};
     for (std::size_t l = 0; l < c.lengths.size(); ++l) bars.values.push_back(median(final_mses(runs_of(r, l, cells[k]))));
     finals.series.push_back(bars);
   }
@@ -256,9 +257,9 @@ int run(const Options& options) {
   plot::BarChart times;
   times.title = "Time per training step, H = " + std::to_string(c.timing_hidden) + ", T = " + std::to_string(c.timing_steps);
   times.y_label = "milliseconds";
-  plot::BarSeries composed{"composed ops", {}, plot::palette()[1]};
-  plot::BarSeries fused_cell{"fused cell per step", {}, plot::palette()[0]};
-  plot::BarSeries fused_layer{"the nn module (fused layer)", {}, plot::palette()[2]};
+  plot::BarSeries composed{.name = "composed ops", .color = plot::palette()[1]};
+  plot::BarSeries fused_cell{.name = "fused cell per step", .color = plot::palette()[0]};
+  plot::BarSeries fused_layer{.name = "the nn module (fused layer)", .color = plot::palette()[2]};
   for (const Timing& t : r.timings) {
     const std::string name = nn::name_of(t.cell);
     times.categories.push_back(name);

@@ -240,7 +240,8 @@ int run(const Options& options) {
       const std::string name = s == 0 ? std::to_string(run.layers) + (run.layers == 1 ? " layer" : " layers") + " of " +
                                             std::to_string(run.hidden) + " (" + std::to_string(run.parameters) + " parameters)"
                                       : "";
-      curves.series.push_back({name, run.step, run.accuracy, plot::palette()[run.layers - 1], false, s > 0});
+      curves.series.push_back(
+          {.name = name, .x = run.step, .y = run.accuracy, .color = plot::palette()[run.layers - 1], .dashed = s > 0});
       report.figure(std::to_string(run.layers) + " layer(s), seed " + std::to_string(s) + ": final per-step accuracy",
                     run.final_accuracy);
     }
@@ -273,8 +274,10 @@ int run(const Options& options) {
   depth.log_y = true;
   std::vector<double> layers;
   for (std::size_t l = 1; l <= c.depth_layers; ++l) layers.push_back(static_cast<double>(l));
-  depth.series.push_back({"plain stack", layers, r.plain_by_layer, plot::palette()[0], true, false});
-  depth.series.push_back({"residual stack", layers, r.residual_by_layer, plot::palette()[1], true, false});
+  depth.series.push_back(
+      {.name = "plain stack", .x = layers, .y = r.plain_by_layer, .color = plot::palette()[0], .markers = true});
+  depth.series.push_back(
+      {.name = "residual stack", .x = layers, .y = r.residual_by_layer, .color = plot::palette()[1], .markers = true});
   report.plot("error_by_layer.svg", depth.svg(), {}, depth.text(60, 10));
   report.figure("plain stack: ||dL/dx_1|| / ||dL/dx_top||", r.plain_by_layer.front() / r.plain_by_layer.back());
   report.figure("residual stack: ||dL/dx_1|| / ||dL/dx_top||", r.residual_by_layer.front() / r.residual_by_layer.back());

@@ -205,7 +205,8 @@ int run(const Options& options) {
   std::vector<double> t_axis;
   for (std::size_t t = 0; t < c.steps; ++t) t_axis.push_back(static_cast<double>(t));
   for (std::size_t k = 0; k < curves.size(); ++k) {
-    positions.series.push_back({curves[k].first, t_axis, *curves[k].second, plot::palette()[k], true, false});
+    positions.series.push_back(
+        {.name = curves[k].first, .x = t_axis, .y = *curves[k].second, .color = plot::palette()[k], .markers = true});
   }
   positions.reference_lines = {{0.25, "1/4: one side only"}, {0.125, "1/8: MERGE"}};
   positions.x_marks = {static_cast<double>(c.lag) - 0.5, static_cast<double>(c.steps - c.lag) - 0.5};

@@ -391,10 +391,26 @@ int run(const Options& options) {
   curves.title = "Cross-entropy per character while training";
   curves.x_label = "training step";
   curves.y_label = "nats per character";
-  curves.series = {{"LSTM, validation", r.lstm.step, r.lstm.validation_loss, plot::palette()[1], true, false},
-                   {"LSTM, training", r.lstm.step, r.lstm.training_loss, plot::palette()[1], false, true},
-                   {"tanh RNN, validation", r.tanh.step, r.tanh.validation_loss, plot::palette()[0], true, false},
-                   {"tanh RNN, training", r.tanh.step, r.tanh.training_loss, plot::palette()[0], false, true}};
+  curves.series = {{.name = "LSTM, validation",
+                    .x = r.lstm.step,
+                    .y = r.lstm.validation_loss,
+                    .color = plot::palette()[1],
+                    .markers = true},
+                   {.name = "LSTM, training",
+                    .x = r.lstm.step,
+                    .y = r.lstm.training_loss,
+                    .color = plot::palette()[1],
+                    .dashed = true},
+                   {.name = "tanh RNN, validation",
+                    .x = r.tanh.step,
+                    .y = r.tanh.validation_loss,
+                    .color = plot::palette()[0],
+                    .markers = true},
+                   {.name = "tanh RNN, training",
+                    .x = r.tanh.step,
+                    .y = r.tanh.training_loss,
+                    .color = plot::palette()[0],
+                    .dashed = true}};
   curves.reference_lines = {{std::log(static_cast<double>(r.vocabulary)), "ln V: uniform guess"},
                             {r.unigram, "unigram entropy: letter frequencies only"}};
   report.plot("loss.svg", curves.svg(), {}, curves.text(60, 12));

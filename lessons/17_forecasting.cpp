@@ -361,7 +361,7 @@ int run(const Options& options) {
     values.push_back(m.mse);
     report.figure(m.name + ": test MSE", m.mse);
   }
-  bars.series = {{"test MSE", values, ""}};
+  bars.series = {{.name = "test MSE", .values = values}};
   report.plot("mse.svg", bars.svg(), {}, bars.text(30));
 
   plot::LineChart by_step;
@@ -372,7 +372,11 @@ int run(const Options& options) {
   for (std::size_t k = 0; k < r.models.size(); ++k) {
     std::vector<double> hours;
     for (std::size_t h = 1; h <= c.horizon; ++h) hours.push_back(static_cast<double>(h));
-    by_step.series.push_back({r.models[k].name, hours, r.models[k].mse_by_step, plot::palette()[k], true, false});
+    by_step.series.push_back({.name = r.models[k].name,
+                              .x = hours,
+                              .y = r.models[k].mse_by_step,
+                              .color = plot::palette()[k],
+                              .markers = true});
   }
   report.plot("mse_by_hour.svg", by_step.svg(), {}, by_step.text(60, 10));
 
@@ -386,14 +390,15 @@ int run(const Options& options) {
     const std::size_t i = e * (r.test.starts.size() / std::max<std::size_t>(shown, 1));
     const std::size_t start = r.test.starts[i];
     const double offset = static_cast<double>(e * (c.history + c.horizon + 12));
-    plot::Series truth{e == 0 ? "record" : "", {}, {}, "#333333", false, false};
+    plot::Series truth{.name = e == 0 ? "record" : "", .color = "#333333"};
     for (std::size_t t = 0; t < c.history + c.horizon; ++t) {
       truth.x.push_back(offset + static_cast<double>(t));
       truth.y.push_back(r.series[start + t]);
     }
     examples.series.push_back(truth);
     for (std::size_t k = 1; k < r.models.size(); ++k) {  // persistence is a flat line: left out
-      plot::Series f{e == 0 ? r.models[k].name : "", {}, {}, plot::palette()[k], false, k + 1 < r.models.size()};
+      plot::Series f{
+          .name = e == 0 ? r.models[k].name : "", .color = plot::palette()[k], .dashed = k + 1 < r.models.size()};
       for (std::size_t h = 0; h < c.horizon; ++h) {
         f.x.push_back(offset + static_cast<double>(c.history + h));
         f.y.push_back(r.models[k].forecast.at({i, h}));

@@ -361,8 +361,16 @@ int run(const Options& options) {
   curves.y_min = 0.4;
   curves.y_max = 1.0;
   for (std::size_t s = 0; s < c.seeds; ++s) {
-    curves.series.push_back({s == 0 ? "bag of words" : "", r.bag[s].step, r.bag[s].accuracy, plot::palette()[0], false, s > 0});
-    curves.series.push_back({s == 0 ? "GRU" : "", r.gru[s].step, r.gru[s].accuracy, plot::palette()[1], false, s > 0});
+    curves.series.push_back({.name = s == 0 ? "bag of words" : "",
+                             .x = r.bag[s].step,
+                             .y = r.bag[s].accuracy,
+                             .color = plot::palette()[0],
+                             .dashed = s > 0});
+    curves.series.push_back({.name = s == 0 ? "GRU" : "",
+                             .x = r.gru[s].step,
+                             .y = r.gru[s].accuracy,
+                             .color = plot::palette()[1],
+                             .dashed = s > 0});
     report.figure("seed " + std::to_string(s) + ": bag of words, test accuracy", r.bag[s].final_accuracy);
     report.figure("seed " + std::to_string(s) + ": GRU, test accuracy", r.gru[s].final_accuracy);
   }

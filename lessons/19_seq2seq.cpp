@@ -482,7 +482,11 @@ int run(const Options& options) {
   by_length.y_label = "exact-match accuracy on test sources";
   by_length.y_min = 0;
   by_length.y_max = 1.02;
-  by_length.series = {{"greedy decoding", r.lengths, r.translation_accuracy, plot::palette()[1], true, false}};
+  by_length.series = {{.name = "greedy decoding",
+                       .x = r.lengths,
+                       .y = r.translation_accuracy,
+                       .color = plot::palette()[1],
+                       .markers = true}};
   if (!own) by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
   report.plot("accuracy_by_length.svg", by_length.svg(), {}, by_length.text(60, 10));
   if (own) {

@@ -193,16 +193,24 @@ std::string draw_reference_lines(const Frame& f, const Axis& y, const std::vecto
   return s;
 }
 
+// How a legend entry is drawn: a line, a dashed line, or a dot (a scatter series).
+enum class Mark { line, dashed, dot };
+
 std::string legend(const Frame& f, const std::vector<std::pair<std::string, std::string>>& entries,
-                   const std::vector<bool>& dashed) {
+                   const std::vector<Mark>& marks) {
   std::string s;
   double y = f.top + 6;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& [name, color] = entries[i];
     if (name.empty()) continue;
-    s += "<line x1=\"" + num(f.right + 14) + "\" y1=\"" + num(y + 6) + "\" x2=\"" + num(f.right + 38) + "\" y2=\"" +
-         num(y + 6) + "\" stroke=\"" + color + "\" stroke-width=\"3\"" +
-         (i < dashed.size() && dashed[i] ? " stroke-dasharray=\"6 3\"" : "") + "/>\n";
+    const Mark mark = i < marks.size() ? marks[i] : Mark::line;
+    if (mark == Mark::dot) {
+      s += "<circle cx=\"" + num(f.right + 26) + "\" cy=\"" + num(y + 6) + "\" r=\"4\" fill=\"" + color + "\"/>\n";
+    } else {
+      s += "<line x1=\"" + num(f.right + 14) + "\" y1=\"" + num(y + 6) + "\" x2=\"" + num(f.right + 38) + "\" y2=\"" +
+           num(y + 6) + "\" stroke=\"" + color + "\" stroke-width=\"3\"" +
+           (mark == Mark::dashed ? " stroke-dasharray=\"6 3\"" : "") + "/>\n";
+    }
     s += "<text x=\"" + num(f.right + 44) + "\" y=\"" + num(y + 10) + "\">" + escape_xml(name) + "</text>\n";
     y += 20;
   }
@@ -277,12 +285,12 @@ std::string LineChart::svg(int width, int height) const {
   s += draw_reference_lines(f, y, reference_lines);
   s += "<g clip-path=\"url(#plot-area)\">\n";
   std::vector<std::pair<std::string, std::string>> entries;
-  std::vector<bool> dashes;
+  std::vector<Mark> marks;
   for (std::size_t k = 0; k < series.size(); ++k) {
     const Series& line = series[k];
     const std::string color = color_of(line.color, k);
     entries.emplace_back(line.name, color);
-    dashes.push_back(line.dashed);
+    marks.push_back(line.scatter ? Mark::dot : line.dashed ? Mark::dashed : Mark::line);
     std::string points;
     auto flush = [&] {
       if (points.empty()) return;
@@ -290,7 +298,7 @@ std::string LineChart::svg(int width, int height) const {
            (line.dashed ? " stroke-dasharray=\"6 3\"" : "") + " points=\"" + points + "\"/>\n";
       points.clear();
     };
-    for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
+    for (std::size_t i = 0; i < line.x.size() && i < line.y.size() && !line.scatter; ++i) {
       if (!usable(line.y[i], log_y) || !std::isfinite(line.x[i])) {
         flush();
         continue;
@@ -298,7 +306,7 @@ std::string LineChart::svg(int width, int height) const {
       points += num(x(line.x[i])) + "," + num(y(line.y[i])) + " ";
     }
     flush();
-    if (line.markers) {
+    if (line.markers || line.scatter) {
       for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
         if (!usable(line.y[i], log_y)) continue;
         s += "<circle cx=\"" + num(x(line.x[i])) + "\" cy=\"" + num(y(line.y[i])) + "\" r=\"3.5\" fill=\"" + color + "\"/>\n";
@@ -309,7 +317,7 @@ std::string LineChart::svg(int width, int height) const {
   s += "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.right - f.left) + "\" height=\"" +
        num(f.bottom - f.top) + "\" fill=\"none\" stroke=\"#333\"/>\n";
   s += axis_labels(f, x_label, y_label);
-  s += legend(f, entries, dashes);
+  s += legend(f, entries, marks);
   return s + "</svg>\n";
 }
 
@@ -411,12 +419,12 @@ std::string BarChart::svg(int width, int height) const {
   s += "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.right - f.left) + "\" height=\"" +
        num(f.bottom - f.top) + "\" fill=\"none\" stroke=\"#333\"/>\n";
   s += axis_labels(f, "", y_label);
-  std::vector<bool> dashed(entries.size(), false);
+  std::vector<Mark> marks(entries.size(), Mark::line);
   for (const ReferenceLine& r : reference_lines) {
     entries.emplace_back(r.label, "#555");
-    dashed.push_back(true);
+    marks.push_back(Mark::dashed);
   }
-  if (named || !reference_lines.empty()) s += legend(f, entries, dashed);
+  if (named || !reference_lines.empty()) s += legend(f, entries, marks);
   return s + "</svg>\n";
 }
 

@@ -1,8 +1,8 @@
 // Plots for the lessons, written here with no dependency: SVG files a browser (or rsvg-convert) shows, and
 // compact text charts for the terminal, so the shape of a result is visible the moment a lesson prints it.
 //
-//   LineChart  several named series, optional log-scale y, markers, dashed lines, horizontal reference lines,
-//              vertical marks (e.g. word boundaries) and text labels on the x axis (e.g. letters)
+//   LineChart  several named series (lines, dashed lines or scatter dots), optional log-scale y, markers,
+//              horizontal reference lines, vertical marks (e.g. word boundaries) and text labels on the x axis
 //   BarChart   grouped bars: one group per category, one bar per series
 //   HeatMap    a grid of values with a color scale, optionally log-scaled, with paths drawn on top
 #pragma once
@@ -14,12 +14,14 @@
 
 namespace rnnlab::lessons::plot {
 
+// Set by name: plot::Series{.name = "LSTM", .x = steps, .y = mse, .dashed = true}.
 struct Series {
-  std::string name;
-  std::vector<double> x, y;  // a NaN or infinite y breaks the line there (and is skipped on a log axis if <= 0)
-  std::string color;         // "#rrggbb"; empty takes the next color of the palette
-  bool markers = false;
+  std::string name{};            // empty: not in the legend (e.g. every seed after the first)
+  std::vector<double> x{}, y{};  // a NaN or infinite y breaks the line there (and is skipped on a log axis if <= 0)
+  std::string color{};           // "#rrggbb"; empty takes the next color of the palette
+  bool markers = false;      // a dot at every point, on the line
   bool dashed = false;
+  bool scatter = false;  // dots only, no line
 };
 
 struct ReferenceLine {
@@ -41,9 +43,9 @@ struct LineChart {
 };
 
 struct BarSeries {
-  std::string name;
-  std::vector<double> values;  // one per category; NaN draws no bar (and "-" in text)
-  std::string color;
+  std::string name{};
+  std::vector<double> values{};  // one per category; NaN draws no bar (and "-" in text)
+  std::string color{};           // empty takes the next color of the palette
 };
 
 struct BarChart {
