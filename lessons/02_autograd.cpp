@@ -109,6 +109,8 @@ Result experiment(const Config& config) {
     optim::Adam adam(net.parameters(), config.learning_rate);
     std::vector<double> curve;
     std::size_t solved_at = 0;
+    // The training step written out (later lessons call Trainer::step for these lines): clear the gradients,
+    // record the forward pass, run it backwards, update the weights.
     for (std::size_t step = 1; step <= config.steps; ++step) {
       adam.zero_grad();
       const Var mse = mse_loss(net(inputs), targets);

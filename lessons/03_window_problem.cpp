@@ -27,6 +27,7 @@
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/layers.hpp"
 #include "nn/optim.hpp"
 
@@ -82,18 +83,15 @@ Result experiment(const Config& config) {
     const Windows tr = make_windows(train, k), te = make_windows(test, k);
     Rng rng(config.seed * 100 + k);
     WindowNet net(k, config.hidden, rng);
-    optim::Adam adam(net.parameters(), config.learning_rate);
+    Trainer trainer(net.parameters(), {.learning_rate = config.learning_rate});
     WindowResult w;
     w.window = k;
     Progress progress("window k = " + std::to_string(k), config.steps);
     const Var x(tr.inputs), y(tr.targets);
     for (std::size_t step = 1; step <= config.steps; ++step) {
-      adam.zero_grad();
-      const Var loss = mse_loss(net(x), y);
-      backward(loss);
-      adam.step();
-      if (step % 10 == 0) w.train_loss.push_back(loss.item());
-      progress.update(step, loss.item());
+      const double loss = trainer.step(mse_loss(net(x), y));
+      if (step % 10 == 0) w.train_loss.push_back(loss);
+      progress.update(step, loss);
     }
     NoGradGuard no_grad;
     const Tensor prediction = net(Var(te.inputs)).value();

@@ -24,6 +24,7 @@
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/layers.hpp"
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
@@ -82,7 +83,7 @@ Tensor batch_of(const Tensor& x, const std::vector<std::size_t>& rows) {
 
 template <class Net>
 void train(Net& net, const data::Tokens& tokens, const Config& c, const std::string& label, Rng& rng) {
-  optim::Adam adam(net.parameters(), c.learning_rate);
+  Trainer trainer(net.parameters(), {.learning_rate = c.learning_rate});
   Progress progress(label, c.steps);
   std::vector<std::size_t> rows(c.batch);
   std::vector<std::size_t> targets(c.batch);
@@ -91,11 +92,8 @@ void train(Net& net, const data::Tokens& tokens, const Config& c, const std::str
       rows[i] = rng.below(tokens.labels.size());
       targets[i] = tokens.labels[rows[i]];
     }
-    adam.zero_grad();
-    const Var loss = cross_entropy(net(Var(batch_of(tokens.frames, rows))), targets);
-    backward(loss);
-    adam.step();
-    progress.update(step, loss.item());
+    const double loss = trainer.step(cross_entropy(net(Var(batch_of(tokens.frames, rows))), targets));
+    progress.update(step, loss);
   }
 }
 

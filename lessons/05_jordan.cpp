@@ -24,6 +24,7 @@
 #include "lessons/05_jordan.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
 
@@ -59,19 +60,15 @@ Tensor target_of(int plan) {
 Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress& progress, std::size_t& done) {
   Rng rng(seed);
   nn::Jordan net(2, c.hidden, 4, mu, rng);
-  optim::SGD sgd(net.parameters(), c.learning_rate);
+  Trainer trainer(net.parameters(), {.method = TrainerOptions::Method::sgd, .learning_rate = c.learning_rate});
   const Var inputs[2] = {Var(plan_input(0)), Var(plan_input(1))};
   const Var targets[2] = {Var(target_of(0)), Var(target_of(1))};
   for (std::size_t epoch = 0; epoch < c.epochs; ++epoch) {
     double epoch_loss = 0;
     for (int plan : {0, 1}) {
-      sgd.zero_grad();
       // E = 1/2 sum over steps and units of (y - target)^2: the squared error of classic backprop.
       const Var error = net.forward(inputs[plan], targets[plan]) - targets[plan];
-      const Var loss = sum(error * error) * 0.5;
-      backward(loss);
-      sgd.step();
-      epoch_loss += loss.item();
+      epoch_loss += trainer.step(sum(error * error) * 0.5);
     }
     progress.update(++done, epoch_loss);
   }

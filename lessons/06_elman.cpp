@@ -23,6 +23,7 @@
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/layers.hpp"
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
@@ -62,7 +63,7 @@ Run train_and_test(Training training, std::uint64_t seed, const std::vector<int>
                    const Config& c, Progress& progress, std::size_t& done) {
   Rng rng(seed);
   SimpleRecurrentNet net(c.hidden, rng);
-  optim::Adam adam(net.parameters(), c.learning_rate);
+  Trainer trainer(net.parameters(), {.learning_rate = c.learning_rate});
   const std::size_t truncate = training == Training::elman_copy ? 1 : 0;
   Tensor inputs({c.window, c.batch, 1}), targets({c.window, c.batch, 1});
   for (std::size_t step = 1; step <= c.steps; ++step) {
@@ -74,11 +75,8 @@ Run train_and_test(Training training, std::uint64_t seed, const std::vector<int>
         targets[t * c.batch + b] = train[start + t + 1];
       }
     }
-    adam.zero_grad();
-    const Var loss = mse_loss(net(Var(inputs), truncate), Var(targets));
-    backward(loss);
-    adam.step();
-    progress.update(++done, loss.item());
+    const double loss = trainer.step(mse_loss(net(Var(inputs), truncate), Var(targets)));
+    progress.update(++done, loss);
   }
 
   // Test: one pass over the fresh stream, the state carried from the first bit to the last.

@@ -26,6 +26,7 @@
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/layers.hpp"
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
@@ -78,7 +79,7 @@ Tensor train_and_predict(const std::string& train, const std::string& test, cons
                          std::size_t& done) {
   Rng rng(seed);
   Predictor net(features, hidden, rng);
-  optim::Adam adam(net.parameters(), c.learning_rate);
+  Trainer trainer(net.parameters(), {.learning_rate = c.learning_rate});
   const Tensor stream = encode(train, code, features);
   // Window starts every `window` letters; each epoch visits them all in a fresh random order.
   std::vector<std::size_t> starts;
@@ -96,10 +97,7 @@ Tensor train_and_predict(const std::string& train, const std::string& test, cons
           }
         }
       }
-      adam.zero_grad();
-      const Var loss = mse_loss(net(Var(x)), Var(y));
-      backward(loss);
-      adam.step();
+      trainer.step(mse_loss(net(Var(x)), Var(y)));
     }
     progress.update(++done, 0);
   }

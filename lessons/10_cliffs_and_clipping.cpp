@@ -156,6 +156,8 @@ IrnnTraining train_irnn(const Config& c, Guard guard, std::vector<Var>* states_b
   std::optional<DetectAnomalyGuard> anomaly;
   if (guard == Guard::anomaly_detection) anomaly.emplace();
   IrnnTraining run;
+  // The training step written out, not Trainer::step: this lesson stops at the first non-finite loss and chooses
+  // per run whether to clip, between backward and the update.
   for (std::size_t step = 0; step < c.explode_steps; ++step) {
     try {
       const AnomalyScope scope("training step", step);

@@ -37,6 +37,7 @@
 #include "lessons/13_gru_vs_lstm.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/stats.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 
 namespace rnnlab::lessons::lesson13 {
@@ -71,7 +72,7 @@ double milliseconds_per_step(CellKind cell, std::size_t hidden, Form form, const
   Rng rng(c.seed + 11);
   adding::Model model(cell, hidden, rng, c.lstm_forget_bias);
   const data::AddingBatch batch = data::adding_batch(c.timing_steps, c.adding.batch, rng);
-  optim::Adam adam(model.parameters(), c.adding.learning_rate);
+  Trainer trainer(model.parameters(), {.learning_rate = c.adding.learning_rate, .clip = c.adding.clip});
   const Var inputs(batch.inputs), targets(batch.targets);
   auto prediction = [&] {
     return form == Form::fused_layer ? model.forward(inputs) : model.forward_by_steps(inputs, form == Form::fused_cell);
@@ -80,10 +81,7 @@ double milliseconds_per_step(CellKind cell, std::size_t hidden, Form form, const
   for (std::size_t repeat = 0; repeat < c.timing_repeats; ++repeat) {
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t update = 0; update < c.timing_updates; ++update) {
-      adam.zero_grad();
-      backward(mse_loss(prediction(), targets));
-      optim::clip_grad_norm(model.parameters(), c.adding.clip);
-      adam.step();
+      trainer.step(mse_loss(prediction(), targets));
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     samples.push_back(1000 * seconds / static_cast<double>(c.timing_updates));

@@ -33,6 +33,7 @@
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/stats.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 #include "tensor/parallel.hpp"
 
@@ -101,16 +102,12 @@ Run train_run(std::size_t layers, std::size_t hidden, std::uint64_t seed, const 
     run.step.push_back(static_cast<double>(step));
     run.accuracy.push_back(per_step_accuracy(model.forward(Var(test.inputs)).value(), test.targets));
   };
-  optim::Adam adam(model.parameters(), c.learning_rate);
+  Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   evaluate(0);
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
     const LatchBatch batch = disk_latch_batch(c.steps, c.batch, rng);
-    adam.zero_grad();
-    const Var loss = bce_with_logits(model.forward(Var(batch.inputs)), Var(batch.targets));
-    backward(loss);
-    optim::clip_grad_norm(model.parameters(), c.clip);
-    adam.step();
-    if (progress) progress->advance(loss.item());
+    const double loss = trainer.step(bce_with_logits(model.forward(Var(batch.inputs)), Var(batch.targets)));
+    if (progress) progress->advance(loss);
     if (step % c.evaluate_every == 0 || step == c.training_steps) evaluate(step);
   }
   run.final_accuracy = run.accuracy.back();

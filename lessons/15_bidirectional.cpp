@@ -24,6 +24,7 @@
 #include "lessons/15_bidirectional.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 #include "tensor/ops.hpp"
 #include "tensor/parallel.hpp"
@@ -109,15 +110,11 @@ Tensor train_and_predict(Reading reading, const ContextBatch& test, std::uint64_
                          Progress& progress) {
   Rng rng(seed);
   ContextModel model(reading, c.hidden, rng);
-  optim::Adam adam(model.parameters(), c.learning_rate);
+  Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
     const ContextBatch batch = context_batch(c.steps, c.batch, c.lag, rng);
-    adam.zero_grad();
-    const Var loss = mse_loss(model.forward(Var(batch.inputs)), Var(batch.targets));
-    backward(loss);
-    optim::clip_grad_norm(model.parameters(), c.clip);
-    adam.step();
-    progress.advance(loss.item());
+    const double loss = trainer.step(mse_loss(model.forward(Var(batch.inputs)), Var(batch.targets)));
+    progress.advance(loss);
   }
   NoGradGuard no_grad;
   return model.forward(Var(test.inputs)).value();

@@ -28,6 +28,7 @@
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 #include "tensor/parallel.hpp"
 
@@ -242,23 +243,20 @@ Curve train(CharModel& model, const Vocabulary& vocabulary, const std::vector<st
             const std::vector<std::size_t>& validation, const Config& c, Rng& rng, Progress& progress) {
   Curve curve;
   Streams streams(training, c.batch, c.window);
-  optim::Adam adam(model.parameters(), c.learning_rate);
+  Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   CharModel::State state;
   std::vector<std::size_t> inputs, targets;
   double recent = 0;
   std::size_t recent_count = 0;
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
     if (!streams.next(inputs, targets)) state = {};
-    adam.zero_grad();
     const Var logits = model.forward(inputs, c.window, c.batch, state);
-    const Var loss = cross_entropy(reshape(logits, {-1, static_cast<long>(vocabulary.size())}), targets);
-    backward(loss);
-    optim::clip_grad_norm(model.parameters(), c.clip);
-    adam.step();
+    const double loss =
+        trainer.step(cross_entropy(reshape(logits, {-1, static_cast<long>(vocabulary.size())}), targets));
     state = detached(state);  // carried to the next window, but the gradient stops here (truncated BPTT)
-    recent += loss.item();
+    recent += loss;
     ++recent_count;
-    progress.advance(loss.item());
+    progress.advance(loss);
     if (step % c.evaluate_every == 0 || step == c.training_steps) {
       curve.step.push_back(static_cast<double>(step));
       curve.training_loss.push_back(recent / static_cast<double>(recent_count));

@@ -27,6 +27,7 @@
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 #include "tensor/matmul.hpp"
 
@@ -281,26 +282,23 @@ Result experiment(const Config& c, const std::vector<double>& raw, const std::ve
 
   Rng rng(c.seed * 100 + 3);
   Forecaster model(c.hidden, c.horizon, rng);
-  optim::Adam adam(model.parameters(), c.learning_rate);
+  Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   Progress progress("GRU forecaster", c.training_steps);
   const std::size_t n = train.starts.size();
   double recent = 0;
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
     // The last third at a tenth of the rate: the noisy targets need small steps to settle.
-    adam.lr = step > 2 * c.training_steps / 3 ? c.learning_rate / 10 : c.learning_rate;
+    trainer.set_learning_rate(step > 2 * c.training_steps / 3 ? c.learning_rate / 10 : c.learning_rate);
     std::vector<std::size_t> pick(c.batch);
     for (std::size_t& p : pick) p = rng.below(n);
     Tensor targets({c.batch, c.horizon});
     for (std::size_t b = 0; b < c.batch; ++b) {
       for (std::size_t h = 0; h < c.horizon; ++h) targets.at({b, h}) = train.targets.at({pick[b], h});
     }
-    adam.zero_grad();
-    const Var loss = mse_loss(model.forward(Var(gather_windows(train.inputs, pick))), Var(std::move(targets)));
-    backward(loss);
-    optim::clip_grad_norm(model.parameters(), c.clip);
-    adam.step();
-    progress.update(step, loss.item());
-    recent += loss.item();
+    const double loss =
+        trainer.step(mse_loss(model.forward(Var(gather_windows(train.inputs, pick))), Var(std::move(targets))));
+    progress.update(step, loss);
+    recent += loss;
     if (step % 100 == 0) {
       r.training_curve.push_back(recent / 100);
       recent = 0;

@@ -22,6 +22,7 @@
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 #include "tensor/parallel.hpp"
 
@@ -234,16 +235,12 @@ Run train(Model& model, const ReviewBatch& test, const Draw& draw, const Config&
     run.step.push_back(static_cast<double>(step));
     run.accuracy.push_back(static_cast<double>(right) / static_cast<double>(test.batch));
   };
-  optim::Adam adam(model.parameters(), c.learning_rate);
+  Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   evaluate(0);
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
     const ReviewBatch batch = draw(rng);
-    adam.zero_grad();
-    const Var loss = cross_entropy(model.logits(batch), batch.labels);
-    backward(loss);
-    optim::clip_grad_norm(model.parameters(), c.clip);
-    adam.step();
-    progress.advance(loss.item());
+    const double loss = trainer.step(cross_entropy(model.logits(batch), batch.labels));
+    progress.advance(loss);
     if (step % c.evaluate_every == 0 || step == c.training_steps) evaluate(step);
   }
   run.final_accuracy = run.accuracy.back();

@@ -25,6 +25,7 @@
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 
 namespace rnnlab::lessons::lesson19 {
@@ -298,17 +299,13 @@ namespace {
 void train_and_test(Result& r, const Config& c, Translator& translator, const std::vector<Pairs>& tests, Rng& rng,
                     const std::function<Pairs(Rng&)>& draw, const std::function<std::string(std::size_t)>& source_word,
                     const std::function<std::string(std::size_t)>& target_word) {
-  optim::Adam adam(translator.parameters(), c.learning_rate);
+  Trainer trainer(translator.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   Progress translating("(b) translating", c.steps);
   for (std::size_t step = 1; step <= c.steps; ++step) {
-    adam.lr = step > 2 * c.steps / 3 ? c.learning_rate / 10 : c.learning_rate;  // settle at the end
+    trainer.set_learning_rate(step > 2 * c.steps / 3 ? c.learning_rate / 10 : c.learning_rate);  // settle at the end
     const Pairs batch = draw(rng);
-    adam.zero_grad();
-    const Var loss = translator.loss(batch);
-    backward(loss);
-    optim::clip_grad_norm(translator.parameters(), c.clip);
-    adam.step();
-    translating.update(step, loss.item());
+    const double loss = trainer.step(translator.loss(batch));
+    translating.update(step, loss);
   }
   std::size_t right_in_range = 0, total_in_range = 0;
   for (std::size_t k = 0; k < tests.size(); ++k) {
@@ -354,17 +351,13 @@ Result experiment(const Config& c) {
     if (!std::binary_search(r.held_out.begin(), r.held_out.end(), n)) training_numbers.push_back(n);
   }
   Namer namer(c.namer_hidden, rng);
-  optim::Adam namer_adam(namer.parameters(), c.learning_rate);
+  Trainer namer_trainer(namer.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   Progress naming("(a) naming numbers", c.namer_steps);
   for (std::size_t step = 1; step <= c.namer_steps; ++step) {
     std::vector<std::size_t> batch(c.namer_batch);
     for (std::size_t& n : batch) n = training_numbers[rng.below(training_numbers.size())];
-    namer_adam.zero_grad();
-    const Var loss = namer.loss(batch);
-    backward(loss);
-    optim::clip_grad_norm(namer.parameters(), c.clip);
-    namer_adam.step();
-    naming.update(step, loss.item());
+    const double loss = namer_trainer.step(namer.loss(batch));
+    naming.update(step, loss);
   }
   r.held_out_names = namer.name(r.held_out);
   std::size_t named = 0;

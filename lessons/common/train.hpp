@@ -32,9 +32,10 @@ class Trainer {
   Trainer(std::vector<Var> parameters, const TrainerOptions& options);
   // One update from `loss`; returns the loss's value.
   double step(const Var& loss, const std::function<void()>& before_update = {});
+  // For a schedule: the learning rate of the steps from now on.
+  void set_learning_rate(double learning_rate) { optimizer_->lr = learning_rate; }
   // The gradients' joint norm in the last step, before clipping (measured when clipping).
   double last_gradient_norm() const { return gradient_norm_; }
-  optim::Optimizer& optimizer() { return *optimizer_; }
 
  private:
   std::vector<Var> parameters_;
