@@ -175,9 +175,16 @@ void accumulate_weight_grads(Node& y, std::size_t weight_input, const Tensor& dA
     // Forward: steps t = 1..T-1 read h_{t-1} = states[0..T-2]. Reverse: steps t = 0..T-2 read h_{t+1} = states[1..T-1].
     const real* dA_later = dA.data() + (reverse ? 0 : step_rows * width);
     const real* h_later = states + (reverse ? step_rows * s.hidden : 0);
-    matmul_accumulate(dA_later, h_later, dW, width, s.hidden, later, Transpose::first);
+    matmul_accumulate(
+        {.a = dA_later, .b = h_later, .c = dW, .m = width, .n = s.hidden, .k = later, .transpose = Transpose::first});
     const real* dA_first = dA.data() + time_of(0, s.steps, reverse) * step_rows * width;
-    matmul_accumulate(dA_first, h0.data(), dW, width, s.hidden, step_rows, Transpose::first);
+    matmul_accumulate({.a = dA_first,
+                       .b = h0.data(),
+                       .c = dW,
+                       .m = width,
+                       .n = s.hidden,
+                       .k = step_rows,
+                       .transpose = Transpose::first});
   }
   if (y.inputs.size() > weight_input + 1 && y.inputs[weight_input + 1]->requires_grad) {
     real* db = grad_to_update(*y.inputs[weight_input + 1]).data();
@@ -226,9 +233,13 @@ LSTMLayerOutput fused_lstm_layer(const Var& gates_x, const Var& h0, const Var& c
 
   const Var node = record("fused_lstm_layer", std::move(out), layer_inputs({gates_x, h0, c0, weight_hh}, bias_hh),
                           [act, cells, tanh_c, s, reverse](Node& y) {
-    // Backpropagation through time, last step first. The error reaching h_t is the output's own gradient plus
-    // what step t+1 sends back through its product: dh_t = G_t + dA_{t+1} W_hh, where dA is the gradient of the
-    // step's pre-activation. The cell's error dc carries from step to step (dc_prev = dc f).
+    // Backpropagation through time, t = T .. 1 (the same as backward through lstm_step_composed at every step,
+    // nn/gated.cpp; tested equal). With G_t = dL/dh_t from the output and A_t = x_t W_ih^T + b_ih + h_{t-1} W_hh^T
+    // + b_hh the step's pre-activation (blocks i, f, g, o):
+    //     dh_t = G_t + dA_{t+1} W_hh                              what step t+1 sends back, through its product
+    //     dc_t = dh_t o_t (1 - tanh^2 c_t) + dc_{t+1} f_{t+1}     the carousel: along c, only f multiplies
+    //     dA_t = [dc_t g_t i(1-i), dc_t c_{t-1} f(1-f), dc_t i (1-g^2), dh_t tanh(c_t) o(1-o)]   (lstm_backward)
+    //     dW_hh = sum_t dA_t^T h_{t-1},  db_hh = sum_t dA_t,  d gates_x_t = dA_t
     const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H, gate_row = B * 4 * H;
     const real* G = y.grad.data();
     const PackedMatrix weight(y.inputs[3]->value.data(), 4 * H, H, false);  // W_hh, [4H, H]
@@ -284,8 +295,12 @@ Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, con
   }
   return record("fused_gru_layer", std::move(out), layer_inputs({gates_x, h0, weight_hh}, bias_hh),
                 [act, gates_h, s, reverse](Node& y) {
-    // As for the LSTM: dh_t = G_t + (the direct path from step t+1: dh' z) + dA_{t+1} W_hh, where dA is the
-    // gradient of h W_hh^T + b_hh (the GRU's two halves differ in the n block, so dA_x and dA_h are kept apart).
+    // Backpropagation through time, t = T .. 1 (the same as backward through gru_step_composed at every step,
+    // nn/gated.cpp; tested equal). With h_t = (1 - z) n + z h_{t-1}, n = tanh(X_n + r (H_n)), where X = gates_x_t
+    // and H = h_{t-1} W_hh^T + b_hh (blocks r, z, n):
+    //     dh_t = G_t + dh_{t+1} z_{t+1} + dH_{t+1} W_hh            the direct path through z, and the product
+    //     dX_n = dh_t (1 - z)(1 - n^2),  dH_n = dX_n r,  dX_r = dH_r = dX_n H_n r(1-r),  dX_z = dH_z = dh_t (h_{t-1} - n) z(1-z)
+    //     dW_hh = sum_t dH_t^T h_{t-1},  db_hh = sum_t dH_t,  d gates_x_t = dX_t   (dX and dH differ in the n block)
     const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H, gate_row = B * 3 * H;
     const real* G = y.grad.data();
     const PackedMatrix weight(y.inputs[2]->value.data(), 3 * H, H, false);  // W_hh, [3H, H]

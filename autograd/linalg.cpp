@@ -37,7 +37,13 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
   if (bias) {
     for (std::size_t r = 0; r < rows; ++r) std::copy_n(bias.value().data(), out, y.data() + r * out);
   }
-  matmul_accumulate(x.value().data(), weight.value().data(), y.data(), rows, out, in, Transpose::second);
+  matmul_accumulate({.a = x.value().data(),
+                     .b = weight.value().data(),
+                     .c = y.data(),
+                     .m = rows,
+                     .n = out,
+                     .k = in,
+                     .transpose = Transpose::second});
   auto backward = [rows, in, out](Node& node) {
     // y = x W^T + b, with G = dL/dy read as [rows, out]:
     //   dL/dx = G W      ([rows, out] x [out, in])
@@ -48,10 +54,17 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
     Node& w = *node.inputs[1];
     if (x.requires_grad) {
       Tensor dx(x.value.shape());
-      matmul_accumulate(g, w.value.data(), dx.data(), rows, in, out);
+      matmul_accumulate({.a = g, .b = w.value.data(), .c = dx.data(), .m = rows, .n = in, .k = out});
       accumulate_grad(x, std::move(dx));
     }
-    if (w.requires_grad) matmul_accumulate(g, x.value.data(), grad_to_update(w).data(), out, in, rows, Transpose::first);
+    if (w.requires_grad)
+      matmul_accumulate({.a = g,
+                         .b = x.value.data(),
+                         .c = grad_to_update(w).data(),
+                         .m = out,
+                         .n = in,
+                         .k = rows,
+                         .transpose = Transpose::first});
     if (node.inputs.size() == 3 && wants_grad(node, 2)) {
       real* db = grad_to_update(*node.inputs[2]).data();
       for (std::size_t r = 0; r < rows; ++r) {

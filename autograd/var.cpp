@@ -232,6 +232,38 @@ std::vector<std::shared_ptr<Node>> topological_order(const Var& root) {
   return order;
 }
 
+namespace {
+
+// Anomaly detection's hook after a node's backward: every gradient it produced must be finite.
+void check_input_grads(const Node& node) {
+  for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+    const Node& input = *node.inputs[i];
+    const std::size_t bad = input.has_grad ? first_non_finite(input.grad) : input.grad.size();
+    if (bad < input.grad.size()) {
+      throw AnomalyError("anomaly: the backward pass of '" + node.label() + "' produced " +
+                         describe_non_finite(input.grad, bad) + " in the gradient of its input " + std::to_string(i) +
+                         " ('" + input.label() + "')" + in_scopes(node.recorded_in));
+    }
+  }
+}
+
+// A node whose gradient has been passed on: free what is no longer needed (its gradient, unless retain_grad;
+// its inputs and backward, unless retain_graph). Leaves keep everything.
+void release(Node& node, bool retain_graph) {
+  if (node.is_leaf()) return;
+  if (!node.retains_grad) {
+    node.grad = Tensor();
+    node.has_grad = false;
+  }
+  if (!retain_graph) {
+    node.inputs.clear();
+    node.backward = nullptr;
+    node.graph_freed = true;
+  }
+}
+
+}  // namespace
+
 void backward(const Var& output, const Tensor& grad_output, bool retain_graph) {
   if (!output) throw std::logic_error("backward: called on an empty Var");
   if (!output.requires_grad()) {
@@ -243,37 +275,17 @@ void backward(const Var& output, const Tensor& grad_output, bool retain_graph) {
     throw ShapeError("backward: gradient of shape " + to_string(grad_output.shape()) + " given for an output of shape " +
                      to_string(output.shape()));
   }
+  // The chain rule, node by node from the output back: each node's backward turns its gradient dL/dy into
+  // its inputs' gradients (adding into them: a value used twice gets both contributions).
   std::vector<std::shared_ptr<Node>> order = topological_order(output);
   accumulate_grad(*output.node(), grad_output);
-
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node& node = **it;
     if (node.backward && node.has_grad) {
       node.backward(node);
-      if (anomaly_mode) {
-        for (std::size_t i = 0; i < node.inputs.size(); ++i) {
-          const Node& input = *node.inputs[i];
-          const std::size_t bad = input.has_grad ? first_non_finite(input.grad) : input.grad.size();
-          if (bad < input.grad.size()) {
-            throw AnomalyError("anomaly: the backward pass of '" + node.label() + "' produced " +
-                               describe_non_finite(input.grad, bad) + " in the gradient of its input " +
-                               std::to_string(i) + " ('" + input.label() + "')" + in_scopes(node.recorded_in));
-          }
-        }
-      }
+      if (anomaly_mode) check_input_grads(node);
     }
-    // This node's gradient has been passed on: free what is no longer needed.
-    if (!node.is_leaf()) {
-      if (!node.retains_grad) {
-        node.grad = Tensor();
-        node.has_grad = false;
-      }
-      if (!retain_graph) {
-        node.inputs.clear();
-        node.backward = nullptr;
-        node.graph_freed = true;
-      }
-    }
+    release(node, retain_graph);
   }
 }
 

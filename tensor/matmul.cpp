@@ -160,10 +160,9 @@ Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose) {
   return c;
 }
 
-void matmul_accumulate(const real* a, const real* b, real* c, std::size_t m, std::size_t n, std::size_t k,
-                       Transpose transpose) {
-  if (m == 0 || n == 0 || k == 0) return;
-  multiply(Product{1, m, n, k, false}, a, b, c, transpose);
+void matmul_accumulate(const Accumulation& p) {
+  if (p.m == 0 || p.n == 0 || p.k == 0) return;
+  multiply(Product{1, p.m, p.n, p.k, false}, p.a, p.b, p.c, p.transpose);
 }
 
 }  // namespace rnnlab

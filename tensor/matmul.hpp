@@ -26,8 +26,16 @@ Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose = Transpose:
 // C += op(A) op(B) on raw row-major memory, op(A) [m, k], op(B) [k, n], C [m, n], each contiguous (op transposes
 // the operands the flag names). The kernel behind matmul, for ops that multiply parts of tensors in place: the
 // fused recurrent layers multiply one time step's rows of a [T, B, ...] tensor without copying them out.
-void matmul_accumulate(const real* a, const real* b, real* c, std::size_t m, std::size_t n, std::size_t k,
-                       Transpose transpose = Transpose::none);
+// Named, since six positional sizes and pointers are easy to swap:
+//   matmul_accumulate({.a = dA, .b = h, .c = dW, .m = 4 * H, .n = H, .k = T * B, .transpose = Transpose::first});
+struct Accumulation {
+  const real* a = nullptr;  // op(A) [m, k]: given as [m, k], or as [k, m] when the first operand is transposed
+  const real* b = nullptr;  // op(B) [k, n]: given as [k, n], or as [n, k] when the second is transposed
+  real* c = nullptr;        // C [m, n], added into
+  std::size_t m = 0, n = 0, k = 0;
+  Transpose transpose = Transpose::none;
+};
+void matmul_accumulate(const Accumulation& product);
 
 // The right operand of many products, packed once into the blocked kernel's panels. A recurrent layer multiplies
 // by the same W_hh at every time step: packing it once per sequence instead of once per product saves a pass

@@ -64,7 +64,7 @@ TEST_CASE("matmul_accumulate adds the product into C for every transpose flag") 
       const Tensor b = Tensor::normal(tb ? Shape{n, k} : Shape{k, n}, 0, 1, rng);
       const Tensor start = Tensor::normal({m, n}, 0, 1, rng);
       Tensor c = start;
-      matmul_accumulate(a.data(), b.data(), c.data(), m, n, k, t);
+      matmul_accumulate({.a = a.data(), .b = b.data(), .c = c.data(), .m = m, .n = n, .k = k, .transpose = t});
       CAPTURE(size);
       CHECK_TENSOR_CLOSE(c, start + matmul_naive(a, b, t), 1e-12, 1e-12);
     }
