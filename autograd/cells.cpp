@@ -299,7 +299,8 @@ Var fused_gru_layer(const Var& gates_x, const Var& h0, const Var& weight_hh, con
     // nn/gated.cpp; tested equal). With h_t = (1 - z) n + z h_{t-1}, n = tanh(X_n + r (H_n)), where X = gates_x_t
     // and H = h_{t-1} W_hh^T + b_hh (blocks r, z, n):
     //     dh_t = G_t + dh_{t+1} z_{t+1} + dH_{t+1} W_hh            the direct path through z, and the product
-    //     dX_n = dh_t (1 - z)(1 - n^2),  dH_n = dX_n r,  dX_r = dH_r = dX_n H_n r(1-r),  dX_z = dH_z = dh_t (h_{t-1} - n) z(1-z)
+    //     dX_n = dh_t (1 - z)(1 - n^2),  dH_n = dX_n r,  dX_r = dH_r = dX_n H_n r(1-r),
+    //     dX_z = dH_z = dh_t (h_{t-1} - n) z(1-z)
     //     dW_hh = sum_t dH_t^T h_{t-1},  db_hh = sum_t dH_t,  d gates_x_t = dX_t   (dX and dH differ in the n block)
     const std::size_t T = s.steps, B = s.batch, H = s.hidden, row = B * H, gate_row = B * 3 * H;
     const real* G = y.grad.data();
