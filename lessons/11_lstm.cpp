@@ -204,22 +204,13 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
-// ---- the lesson ----
+// ---- what the lesson shows ----
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+namespace {
+
+// The adding problem's learning curves: every seed of both nets.
+void show_adding_curves(Report& report, const Result& r, const Config& c) {
   const double baseline = adding::baseline_mse(c.adding.form);
-  report.say("adding-problem", {{"steps", c.adding.steps}});
-  report.say("original-adding-problem");
-  report.say("rnn-against-lstm", {{"rnn_hidden", c.rnn_hidden},
-                                  {"lstm_hidden", c.lstm_hidden},
-                                  {"batch", c.adding.batch},
-                                  {"training_steps", c.adding.training_steps},
-                                  {"seeds", c.seeds},
-                                  {"test_sequences", c.adding.test_sequences}});
-  const Result r = experiment(c);
-
   plot::LineChart curves;
   curves.title = "The adding problem, T = " + std::to_string(c.adding.steps) + ": test error while training";
   curves.x_label = "training step";
@@ -242,7 +233,10 @@ int run(const Options& options) {
     report.figure("seed " + std::to_string(s) + ": tanh RNN final test MSE", r.rnn[s].run.final_mse);
     report.figure("seed " + std::to_string(s) + ": LSTM final test MSE", r.lstm[s].run.final_mse);
   }
+}
 
+// Inside the first trained LSTM: its cell state over one test sequence.
+void show_cell_state(Report& report, const Result& r) {
   plot::LineChart cell;
   cell.title = "Inside the trained LSTM: its cell state c_t over one test sequence";
   cell.x_label = "step t (vertical lines: the two marked steps)";
@@ -257,8 +251,10 @@ int run(const Options& options) {
   }
   cell.x_marks = {static_cast<double>(r.first_marker), static_cast<double>(r.second_marker)};
   report.plot("cell_state.svg", cell.svg(), {{"target", r.target}, {"prediction", r.prediction}});
+}
 
-  report.say("error-by-lag", {{"norm_sequences", c.norm_sequences}, {"norm_steps", c.norm_steps}});
+// How far the error travels back, in the trained nets and the references.
+void show_error_by_lag(Report& report, const Result& r, const Config& c) {
   plot::LineChart norms;
   norms.title = "How far the error travels back";
   norms.x_label = "k: steps back from the end";
@@ -273,13 +269,10 @@ int run(const Options& options) {
   report.plot("error_by_lag.svg", norms.svg(), {}, norms.text(60, 12));
   const std::size_t lag = c.norm_steps / 2;
   for (const NormCurve& n : r.norms) report.figure(n.name + ", " + std::to_string(lag) + " steps back", n.median_by_lag[lag]);
+}
 
-  report.say("gap-task", {{"train_gap_max", *c.gap.train_gap_max},
-                          {"embedding", c.gap.embedding},
-                          {"hidden", c.gap.hidden},
-                          {"classifier_forget_bias", c.classifier_forget_bias.value_or(0)},
-                          {"steps", c.gap.steps},
-                          {"seeds", c.gap.seeds}});
+// The gap task: accuracy by gap, every model trained on mixed gaps, and the fixed-gap LSTMs.
+void show_gap_accuracy(Report& report, const Result& r, const Config& c) {
   plot::LineChart gaps;
   gaps.title = "\"i grew up in france ... i speak fluent ___\": trained on mixed gaps";
   gaps.x_label = "g: filler words between the country and the question";
@@ -324,6 +317,39 @@ int run(const Options& options) {
   }
   gaps.reference_lines = {{0.25, "chance: 1/4"}};
   report.plot("accuracy_by_gap.svg", gaps.svg(), {}, gaps.text(56, 10));
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("adding-problem", {{"steps", c.adding.steps}});
+  report.say("original-adding-problem");
+  report.say("rnn-against-lstm", {{"rnn_hidden", c.rnn_hidden},
+                                  {"lstm_hidden", c.lstm_hidden},
+                                  {"batch", c.adding.batch},
+                                  {"training_steps", c.adding.training_steps},
+                                  {"seeds", c.seeds},
+                                  {"test_sequences", c.adding.test_sequences}});
+  const Result r = experiment(c);
+
+  show_adding_curves(report, r, c);
+
+  show_cell_state(report, r);
+
+  report.say("error-by-lag", {{"norm_sequences", c.norm_sequences}, {"norm_steps", c.norm_steps}});
+  show_error_by_lag(report, r, c);
+
+  report.say("gap-task", {{"train_gap_max", *c.gap.train_gap_max},
+                          {"embedding", c.gap.embedding},
+                          {"hidden", c.gap.hidden},
+                          {"classifier_forget_bias", c.classifier_forget_bias.value_or(0)},
+                          {"steps", c.gap.steps},
+                          {"seeds", c.gap.seeds}});
+  show_gap_accuracy(report, r, c);
   report.say("a-simple-path");
   report.claims(claims(r, c));
   return report.finish();

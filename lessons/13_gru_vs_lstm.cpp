@@ -195,24 +195,12 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   return out;
 }
 
-// ---- the lesson ----
+// ---- what the lesson shows ----
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("three-nets", {{"tanh_hidden", c.tanh_hidden},
-                            {"gru_hidden", c.gru_hidden},
-                            {"lstm_hidden", c.lstm_hidden},
-                            {"lstm_forget_bias", c.lstm_forget_bias.value_or(0)},
-                            {"shortest", c.lengths.front()},
-                            {"longest", c.lengths.back()},
-                            {"learning_rate", c.adding.learning_rate},
-                            {"batch", c.adding.batch},
-                            {"shortest_steps", c.training_steps.front()},
-                            {"longest_steps", c.training_steps.back()},
-                            {"seeds", c.seeds}});
-  const Result r = experiment(c);
+namespace {
 
+// The learning curves at each length: every seed of each net.
+void show_learning_curves(Report& report, const Result& r, const Config& c) {
   for (std::size_t l = 0; l < c.lengths.size(); ++l) {
     const std::string T = std::to_string(c.lengths[l]);
     plot::LineChart curves;
@@ -234,7 +222,10 @@ int run(const Options& options) {
     curves.reference_lines = {{1.0 / 6, "always answering the mean"}};
     report.plot("curves_T" + T + ".svg", curves.svg(), {}, curves.text(60, 10), "curves_T.svg");
   }
+}
 
+// The final test MSE of each net at each length, median over seeds.
+void show_final_errors(Report& report, const Result& r, const Config& c) {
   plot::BarChart finals;
   finals.title = "Final test MSE (median over seeds)";
   finals.y_label = "test MSE (log scale)";
@@ -247,11 +238,10 @@ int run(const Options& options) {
   }
   finals.reference_lines = {{1.0 / 6, "baseline"}};
   report.plot("final_mse.svg", finals.svg(), {}, finals.text(30));
+}
 
-  report.say("speed", {{"timing_hidden", c.timing_hidden},
-                       {"batch", c.adding.batch},
-                       {"timing_steps", c.timing_steps},
-                       {"timing_repeats", c.timing_repeats}});
+// Time per training step at equal width: the composed ops, the fused cell and the fused layer.
+void show_speed(Report& report, const Result& r, const Config& c) {
   plot::BarChart times;
   times.title = "Time per training step, H = " + std::to_string(c.timing_hidden) + ", T = " + std::to_string(c.timing_steps);
   times.y_label = "milliseconds";
@@ -291,7 +281,10 @@ int run(const Options& options) {
                {"lstm_layer_gain", lstm_layer_gain},
                {"gru_layer_gain", gru_layer_gain}},
               times.text(30));
-  // The table: as trained (parameter-matched), and at equal width.
+}
+
+// The table: as trained (parameter-matched), and at equal width.
+std::string comparison_table(const Result& r, const Config& c) {
   const std::string H = std::to_string(c.timing_hidden);
   std::string table = "             as trained" + std::string(11 * c.lengths.size(), ' ') + "   at equal width H = " + H + "\n";
   table += "cell        H  parameters";
@@ -317,9 +310,40 @@ int run(const Options& options) {
       table += line;
     }
   }
-  report.block(table + "(MSE: median over seeds. Parameters at equal width: the recurrent layer alone. ms/step: one "
-               "training step, T = " + std::to_string(c.timing_steps) + ": the fused layer the modules run, then "
-               "the fused cell per step and the composed ops.)");
+  return table +
+         "(MSE: median over seeds. Parameters at equal width: the recurrent layer alone. ms/step: one "
+         "training step, T = " +
+         std::to_string(c.timing_steps) +
+         ": the fused layer the modules run, then "
+         "the fused cell per step and the composed ops.)";
+}
+
+}  // namespace
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("three-nets", {{"tanh_hidden", c.tanh_hidden},
+                            {"gru_hidden", c.gru_hidden},
+                            {"lstm_hidden", c.lstm_hidden},
+                            {"lstm_forget_bias", c.lstm_forget_bias.value_or(0)},
+                            {"shortest", c.lengths.front()},
+                            {"longest", c.lengths.back()},
+                            {"learning_rate", c.adding.learning_rate},
+                            {"batch", c.adding.batch},
+                            {"shortest_steps", c.training_steps.front()},
+                            {"longest_steps", c.training_steps.back()},
+                            {"seeds", c.seeds}});
+  const Result r = experiment(c);
+
+  show_learning_curves(report, r, c);
+  show_final_errors(report, r, c);
+  report.say("speed", {{"timing_hidden", c.timing_hidden},
+                       {"batch", c.adding.batch},
+                       {"timing_steps", c.timing_steps},
+                       {"timing_repeats", c.timing_repeats}});
+  show_speed(report, r, c);
+  report.block(comparison_table(r, c));
   report.say("what-fusion-saves");
   report.say("which-gated-unit");
   report.claims(claims(r, c));
