@@ -175,12 +175,12 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   return out;
 }
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("decay-by-lag", {{"hidden", c.norms.hidden}, {"sequences", c.norms.sequences}, {"steps", c.norms.steps}});
-  const Result r = experiment(c);
+// ---- what the lesson shows ----
 
+namespace {
+
+// The backpropagated error's norm against the distance it travelled, for every net.
+void show_error_by_lag(Report& report, const Result& r) {
   plot::LineChart norms;
   norms.title = "The error sent back through time: median ||dL/dh_(T-k)||";
   norms.x_label = "k: steps back from the loss";
@@ -199,10 +199,10 @@ int run(const Options& options) {
   for (const auto& [name, values] : r.norm_curves) {
     report.figure(name + ": median norm 50 steps back", values[50]);
   }
-  report.figure("tanh, rho = 0.9: slope of log10(norm) per step", r.tanh_fit_slope);
-  report.say("saturation");
-  report.figure("tanh, rho = 0.9: R^2 of the straight-line fit", r.tanh_fit_r2);
+}
 
+// The two squashing functions' derivatives, which multiply the error at every step.
+void show_derivatives(Report& report, const Result& r) {
   plot::LineChart derivatives;
   derivatives.title = "The derivatives that multiply the error at every step";
   derivatives.x_label = "a (the unit's input)";
@@ -213,8 +213,10 @@ int run(const Options& options) {
   derivatives.y_min = 0;
   derivatives.y_max = 1.1;
   report.plot("derivatives.svg", derivatives.svg());
+}
 
-  report.say("decay-while-learning", {{"heat_gap", c.heat_gap}, {"heat_every", c.heat_every}});
+// ||dL/dh_t|| by position and training step, while a tanh RNN learns the gap task.
+void show_gradient_heatmap(Report& report, const Result& r, const Config& c) {
   plot::HeatMap heat;
   heat.title = "||dL/dh_t|| during training (gap " + std::to_string(c.heat_gap) + ")";
   heat.x_label = "training step";
@@ -229,10 +231,10 @@ int run(const Options& options) {
   heat.y_first = 0;
   heat.y_last = static_cast<double>(r.heat_rows - 1);
   report.plot("gradient_heatmap.svg", heat.svg(860, 480));
+}
 
-  report.say(
-      "the-gap-task",
-      {{"embedding", c.gap.embedding}, {"hidden", c.gap.hidden}, {"batch", c.gap.batch}, {"steps", c.gap.steps}});
+// Accuracy against the gap: each tanh RNN trained and tested at one gap.
+void show_gap_accuracy(Report& report, const Result& r, const Config& c) {
   plot::LineChart gaps;
   gaps.title = "\"i grew up in france ... i speak fluent ___\": accuracy against the gap";
   gaps.x_label = "g: filler words between the country and the question";
@@ -258,6 +260,32 @@ int run(const Options& options) {
   gaps.series.push_back(mean_line);
   gaps.reference_lines = {{0.25, "chance: 1/4"}};
   report.plot("accuracy_by_gap.svg", gaps.svg(), {}, gaps.text(56, 10));
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("decay-by-lag", {{"hidden", c.norms.hidden}, {"sequences", c.norms.sequences}, {"steps", c.norms.steps}});
+  const Result r = experiment(c);
+
+  show_error_by_lag(report, r);
+  report.figure("tanh, rho = 0.9: slope of log10(norm) per step", r.tanh_fit_slope);
+  report.say("saturation");
+  report.figure("tanh, rho = 0.9: R^2 of the straight-line fit", r.tanh_fit_r2);
+
+  show_derivatives(report, r);
+
+  report.say("decay-while-learning", {{"heat_gap", c.heat_gap}, {"heat_every", c.heat_every}});
+  show_gradient_heatmap(report, r, c);
+
+  report.say(
+      "the-gap-task",
+      {{"embedding", c.gap.embedding}, {"hidden", c.gap.hidden}, {"batch", c.gap.batch}, {"steps", c.gap.steps}});
+  show_gap_accuracy(report, r, c);
   Rng example_rng(c.seed);
   report.block("  for example, at gap 5:  " + data::sentence_of(data::language_batch(5, 1, example_rng), 0) + " -> ?");
 

@@ -268,12 +268,12 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("the-model", {{"grid", c.grid}, {"starts", c.starts}, {"steps", c.steps}});
-  const Result r = experiment(c);
+// ---- what the lesson shows ----
 
+namespace {
+
+// The error surface and its gradient norm over the (w, b) plane, with descent paths on it.
+void show_error_surface(Report& report, const Result& r, const Config& c) {
   auto heat_of = [&](const std::vector<double>& values, const std::string& title, const std::string& label, bool log) {
     plot::HeatMap h;
     h.title = title;
@@ -301,15 +301,19 @@ int run(const Options& options) {
     if (*std::max_element(r.plain[i].step_sizes.begin(), r.plain[i].step_sizes.end()) < 0.5) shown.push_back(i);
   }
   for (std::size_t i : shown) {
-    surface.paths.push_back({"", r.plain[i].w, r.plain[i].b, "#000000", true, true});
-    surface.paths.push_back({"", r.clipped[i].w, r.clipped[i].b, "#ff3030", true, false});
+    surface.paths.push_back(
+        {.x = r.plain[i].w, .y = r.plain[i].b, .color = "#000000", .markers = true, .dashed = true});
+    surface.paths.push_back({.x = r.clipped[i].w, .y = r.clipped[i].b, .color = "#ff3030", .markers = true});
   }
   report.plot("error_surface.svg", surface.svg(820, 600));
   report.plot("gradient_norm.svg",
               heat_of(r.grid_gradient_norm, "||grad E|| over the same plane", "||grad E|| (log)", true).svg(820, 600));
   report.figure("largest / median gradient norm on the grid", r.max_over_median_gradient);
   report.figure("E(5, -2.75) - E(5, -2.5)", r.cliff_drop);
+}
 
+// How far each step moves, with and without clipping; how many runs end solved.
+void show_step_sizes(Report& report, const Result& r) {
   // Step sizes, binned by decade.
   const std::vector<double> edges = {-1, 0.01, 0.1, 0.5, 2, 10, 1e300};
   const std::vector<std::string> names = {"<= 0.01", "0.01-0.1", "0.1-0.5", "0.5-2", "2-10", "> 10"};
@@ -341,17 +345,11 @@ int run(const Options& options) {
   for (const Run& run : r.clipped) solved_clipped += run.final_error < 0.01;
   report.figure("plain: share of runs ending with E < 0.01", solved_plain / static_cast<double>(r.plain.size()));
   report.figure("clipped: share of runs ending with E < 0.01", solved_clipped / static_cast<double>(r.clipped.size()));
+}
+
+// The IRNN's state norms at each time step, before training and at the step that overflowed.
+void show_exploding_states(Report& report, const Result& r) {
   const Explosion& e = r.explosion;
-  report.say("cliff-in-a-real-network", {{"explode_hidden", c.explode_hidden},
-                                         {"explode_length", c.explode_length},
-                                         {"explode_batch", c.explode_batch},
-                                         {"explode_learning_rate", c.explode_learning_rate},
-                                         {"clip", c.clip}});
-  std::string losses;
-  for (double loss : e.plain_losses) losses += (losses.empty() ? "" : ", ") + plot::format_number(loss);
-  report.block("without clipping, the loss at each training step: " + losses + "\n" +
-               "with clipping, after " + std::to_string(e.clipped_losses.size()) + " steps: " +
-               plot::format_number(e.clipped_losses.back()) + " (every loss finite)");
   plot::LineChart norms;
   norms.title = "Inside the exploding IRNN: the size of its state at each time step";
   norms.x_label = "time step t";
@@ -369,6 +367,33 @@ int run(const Options& options) {
                           .x = time_steps(e.state_norms_last.size()),
                           .y = e.state_norms_last});
   report.plot("irnn_state_norms.svg", norms.svg(), {{"overflow_time_step", e.overflow_time_step}}, norms.text(60, 12));
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("the-model", {{"grid", c.grid}, {"starts", c.starts}, {"steps", c.steps}});
+  const Result r = experiment(c);
+
+  show_error_surface(report, r, c);
+
+  show_step_sizes(report, r);
+  const Explosion& e = r.explosion;
+  report.say("cliff-in-a-real-network", {{"explode_hidden", c.explode_hidden},
+                                         {"explode_length", c.explode_length},
+                                         {"explode_batch", c.explode_batch},
+                                         {"explode_learning_rate", c.explode_learning_rate},
+                                         {"clip", c.clip}});
+  std::string losses;
+  for (double loss : e.plain_losses) losses += (losses.empty() ? "" : ", ") + plot::format_number(loss);
+  report.block("without clipping, the loss at each training step: " + losses + "\n" + "with clipping, after " +
+               std::to_string(e.clipped_losses.size()) + " steps: " + plot::format_number(e.clipped_losses.back()) +
+               " (every loss finite)");
+  show_exploding_states(report, r);
   report.say("anomaly-detection");
   report.block(e.anomaly.empty() ? "(no anomaly was raised)" : e.anomaly);
   report.figure("IRNN: time step where the state overflowed", static_cast<double>(e.overflow_time_step));
