@@ -216,16 +216,13 @@ std::vector<Claim> claims(const Result& r) {
   return out;
 }
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("letters", {{"consonants", c.consonants},
-                         {"letter_hidden", c.letter_hidden},
-                         {"window", c.window},
-                         {"letter_epochs", c.letter_epochs}});
-  const Result r = experiment(c);
-  const LetterResult& L = r.letters;
+// ---- what the lesson shows ----
 
+namespace {
+
+// Elman's Fig. 4 and 5: the error, and two feature bits' errors, over a stretch of test letters.
+void show_letter_errors(Report& report, const Result& r) {
+  const LetterResult& L = r.letters;
   // Elman's Fig. 4: the error over a stretch of test letters, each point labelled with the letter predicted.
   const std::size_t shown = 20, offset = 30;
   plot::LineChart fig4;
@@ -259,15 +256,10 @@ int run(const Options& options) {
   }
   fig5.x_labels = fig4.x_labels;
   report.plot("feature_error.svg", fig5.svg());
-  report.figure("RMS error predicting vowels", L.vowel_rms);
-  report.figure("RMS error predicting consonants", L.consonant_rms);
-  report.figure("'consonant' bit at consonants (RMS)", L.consonant_bit_at_consonants);
-  report.figure("'high' bit at consonants (RMS)", L.high_bit_at_consonants);
+}
 
-  report.say("words", {{"sentences", c.sentences},
-                       {"word_hidden", c.word_hidden},
-                       {"word_epochs", c.word_epochs},
-                       {"word_seeds", c.word_seeds}});
+// Elman's Fig. 6: the error along unspaced text, word starts marked.
+void show_word_errors(Report& report, const Result& r) {
   const WordResult& w = r.words.front();
   plot::LineChart fig6;
   fig6.title = "Error along unspaced text (after Elman 1990, Fig. 6); dotted lines: word starts";
@@ -284,6 +276,33 @@ int run(const Options& options) {
   }
   fig6.series = {trace};
   report.plot("word_error.svg", fig6.svg(1100, 420), {}, fig6.text(80, 10));
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("letters", {{"consonants", c.consonants},
+                         {"letter_hidden", c.letter_hidden},
+                         {"window", c.window},
+                         {"letter_epochs", c.letter_epochs}});
+  const Result r = experiment(c);
+  const LetterResult& L = r.letters;
+
+  show_letter_errors(report, r);
+  report.figure("RMS error predicting vowels", L.vowel_rms);
+  report.figure("RMS error predicting consonants", L.consonant_rms);
+  report.figure("'consonant' bit at consonants (RMS)", L.consonant_bit_at_consonants);
+  report.figure("'high' bit at consonants (RMS)", L.high_bit_at_consonants);
+
+  report.say("words", {{"sentences", c.sentences},
+                       {"word_hidden", c.word_hidden},
+                       {"word_epochs", c.word_epochs},
+                       {"word_seeds", c.word_seeds}});
+  show_word_errors(report, r);
   for (const WordResult& word : r.words) {
     report.figure("seed " + std::to_string(word.seed) + ": mean error at word-initial letters", word.word_initial);
     report.figure("seed " + std::to_string(word.seed) + ": mean error inside words", word.inside);

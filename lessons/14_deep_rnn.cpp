@@ -206,25 +206,12 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
-// ---- the lesson ----
+// ---- what the lesson shows ----
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("the-disk-latch", {{"steps", c.steps}});
-  Rng rng(1);
-  const std::size_t shallow_parameters = StackedModel(1, c.shallow_hidden, rng).num_parameters();
-  const std::size_t deep_parameters = StackedModel(2, c.deep_hidden, rng).num_parameters();
-  report.say("shallow-against-deep", {{"shallow_hidden", c.shallow_hidden},
-                                      {"shallow_parameters", shallow_parameters},
-                                      {"deep_hidden", c.deep_hidden},
-                                      {"deep_parameters", deep_parameters},
-                                      {"learning_rate", c.learning_rate},
-                                      {"batch", c.batch},
-                                      {"training_steps", c.training_steps},
-                                      {"seeds", c.seeds}});
-  const Result r = experiment(c);
+namespace {
 
+// Per-step test accuracy while training, every seed of both nets, and the final accuracies.
+void show_learning_curves(Report& report, const Result& r, const Config& c) {
   plot::LineChart curves;
   curves.title = "A latch written inside a disk, T = " + std::to_string(c.steps) + ": per-step test accuracy";
   curves.x_label = "training step";
@@ -258,12 +245,10 @@ int run(const Options& options) {
     table += "\n";
   }
   report.block(table);
+}
 
-  report.say("why-the-single-layer-lags");
-
-  report.say(
-      "the-price-of-depth",
-      {{"depth_layers", c.depth_layers}, {"depth_hidden", c.depth_hidden}, {"depth_sequences", c.depth_sequences}});
+// How the error reaches each layer of an untrained stack, plain and residual.
+void show_error_by_layer(Report& report, const Result& r, const Config& c) {
   plot::LineChart depth;
   depth.title = "The error through depth: " + std::to_string(c.depth_layers) + " stacked tanh layers at initialization";
   depth.x_label = "layer l (1 = bottom)";
@@ -278,6 +263,37 @@ int run(const Options& options) {
   report.plot("error_by_layer.svg", depth.svg(), {}, depth.text(60, 10));
   report.figure("plain stack: ||dL/dx_1|| / ||dL/dx_top||", r.plain_by_layer.front() / r.plain_by_layer.back());
   report.figure("residual stack: ||dL/dx_1|| / ||dL/dx_top||", r.residual_by_layer.front() / r.residual_by_layer.back());
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("the-disk-latch", {{"steps", c.steps}});
+  Rng rng(1);
+  const std::size_t shallow_parameters = StackedModel(1, c.shallow_hidden, rng).num_parameters();
+  const std::size_t deep_parameters = StackedModel(2, c.deep_hidden, rng).num_parameters();
+  report.say("shallow-against-deep", {{"shallow_hidden", c.shallow_hidden},
+                                      {"shallow_parameters", shallow_parameters},
+                                      {"deep_hidden", c.deep_hidden},
+                                      {"deep_parameters", deep_parameters},
+                                      {"learning_rate", c.learning_rate},
+                                      {"batch", c.batch},
+                                      {"training_steps", c.training_steps},
+                                      {"seeds", c.seeds}});
+  const Result r = experiment(c);
+
+  show_learning_curves(report, r, c);
+
+  report.say("why-the-single-layer-lags");
+
+  report.say(
+      "the-price-of-depth",
+      {{"depth_layers", c.depth_layers}, {"depth_hidden", c.depth_hidden}, {"depth_sequences", c.depth_sequences}});
+  show_error_by_layer(report, r, c);
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -323,33 +323,12 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
-// ---- the lesson ----
+// ---- what the lesson shows ----
 
-int run(const Options& options) {
-  const Config c = config(options.quick, options.seed);
-  std::vector<double> series = options.data.empty() ? std::vector<double>() : read_series(options.data, c);
-  std::vector<int> rain;
-  Report report(info, options);
-  if (options.data.empty()) {
-    Rng rng(c.seed + 17);
-    const Weather w = weather_series(c.hours, rng);
-    series = w.temperature;
-    rain = w.rain;
-    report.say("built-in-weather", {{"hours", c.hours}});
-    report.skip("own-series");
-  } else {
-    report.skip("built-in-weather");
-    report.say("own-series", {{"file", options.data}, {"series", series.size()}});
-  }
-  report.say("the-forecasters", {{"history", c.history},
-                                 {"horizon", c.horizon},
-                                 {"stride", c.stride},
-                                 {"hidden", c.hidden},
-                                 {"learning_rate", c.learning_rate},
-                                 {"batch", c.batch},
-                                 {"training_steps", c.training_steps}});
-  const Result r = experiment(c, series, rain);
+namespace {
 
+// Every forecaster's test MSE, and by hour ahead.
+void show_test_errors(Report& report, const Result& r, const Config& c) {
   plot::BarChart bars;
   bars.title = "Test MSE over the next " + std::to_string(c.horizon) + " hours (standardized units)";
   bars.y_label = "MSE";
@@ -377,7 +356,10 @@ int run(const Options& options) {
                               .markers = true});
   }
   report.plot("mse_by_hour.svg", by_step.svg(), {}, by_step.text(60, 10));
+}
 
+// Forecasts on a few test windows, the rain (if known) marked.
+void show_forecasts(Report& report, const Result& r, const Config& c) {
   // Forecasts on a few test windows, the rain (if known) marked.
   plot::LineChart examples;
   examples.title = "Test windows: the record, and each model's forecast of the next " + std::to_string(c.horizon) + " hours";
@@ -406,6 +388,40 @@ int run(const Options& options) {
     examples.x_marks.push_back(offset + static_cast<double>(c.history) - 0.5);
   }
   report.plot("forecasts.svg", examples.svg(1000, 420));
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  const Config c = config(options.quick, options.seed);
+  std::vector<double> series = options.data.empty() ? std::vector<double>() : read_series(options.data, c);
+  std::vector<int> rain;
+  Report report(info, options);
+  if (options.data.empty()) {
+    Rng rng(c.seed + 17);
+    const Weather w = weather_series(c.hours, rng);
+    series = w.temperature;
+    rain = w.rain;
+    report.say("built-in-weather", {{"hours", c.hours}});
+    report.skip("own-series");
+  } else {
+    report.skip("built-in-weather");
+    report.say("own-series", {{"file", options.data}, {"series", series.size()}});
+  }
+  report.say("the-forecasters", {{"history", c.history},
+                                 {"horizon", c.horizon},
+                                 {"stride", c.stride},
+                                 {"hidden", c.hidden},
+                                 {"learning_rate", c.learning_rate},
+                                 {"batch", c.batch},
+                                 {"training_steps", c.training_steps}});
+  const Result r = experiment(c, series, rain);
+
+  show_test_errors(report, r, c);
+
+  show_forecasts(report, r, c);
   report.say("why-the-network-wins");
   report.claims(claims(r, c));
   return report.finish();
