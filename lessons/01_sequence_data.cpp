@@ -98,20 +98,12 @@ std::vector<Claim> claims(const Result& r) {
   };
 }
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("weather-series", {{"steps", c.steps}});
-  const Result r = experiment(c);
+// ---- what the lesson shows ----
 
-  report.figure("Markov chain: rain rate", r.markov.rain_rate);
-  report.figure("independent: rain rate", r.independent.rain_rate);
-  report.figure("Markov chain: accuracy without the current step", r.markov.without_previous);
-  report.figure("Markov chain: accuracy with the current step", r.markov.with_previous);
-  report.figure("independent: accuracy without the current step", r.independent.without_previous);
-  report.figure("independent: accuracy with the current step", r.independent.with_previous);
-  report.figure("shuffled Markov: accuracy with the current step", r.shuffled.with_previous);
+namespace {
 
+// The two series as strips, and what seeing the current step is worth.
+void show_series_and_accuracy(Report& report, const Result& r) {
   plot::HeatMap strips;
   strips.title = "The first 160 steps: rain (yellow) and dry (purple)";
   strips.x_label = "step";
@@ -135,6 +127,27 @@ int run(const Options& options) {
                   .values = {r.markov.with_previous, r.independent.with_previous, r.shuffled.with_previous}}};
   bars.y_max = 1.0;
   report.plot("accuracy.svg", bars.svg(), {}, bars.text());
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("weather-series", {{"steps", c.steps}});
+  const Result r = experiment(c);
+
+  report.figure("Markov chain: rain rate", r.markov.rain_rate);
+  report.figure("independent: rain rate", r.independent.rain_rate);
+  report.figure("Markov chain: accuracy without the current step", r.markov.without_previous);
+  report.figure("Markov chain: accuracy with the current step", r.markov.with_previous);
+  report.figure("independent: accuracy without the current step", r.independent.without_previous);
+  report.figure("independent: accuracy with the current step", r.independent.with_previous);
+  report.figure("shuffled Markov: accuracy with the current step", r.shuffled.with_previous);
+
+  show_series_and_accuracy(report, r);
 
   report.say("markov-accuracy", {{"without_previous", std::to_string(r.markov.without_previous).substr(0, 5)},
                                  {"with_previous", std::to_string(r.markov.with_previous).substr(0, 5)}});

@@ -344,8 +344,6 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
-// ---- the lesson ----
-
 namespace {
 
 int generate(const Options& options) {
@@ -366,25 +364,12 @@ int generate(const Options& options) {
 
 }  // namespace
 
-int run(const Options& options) {
-  if (options.generate) return generate(options);
-  const Config c = config(options.quick, options.seed);
-  const Corpus corpus = load_corpus(options.data, c);
-  Report report(info, options);
-  report.say("the-text", {{"source", corpus.source},
-                          {"embedding", c.embedding},
-                          {"hidden", c.hidden},
-                          {"batch", c.batch},
-                          {"window", c.window},
-                          {"learning_rate", c.learning_rate},
-                          {"clip", c.clip},
-                          {"training_steps", c.training_steps}});
-  const Result r = experiment(c, corpus);
-  report.figure("characters in the text", static_cast<double>(r.corpus.text.size()));
-  report.figure("vocabulary: distinct characters", static_cast<double>(r.vocabulary));
-  report.figure("unigram entropy (nats per character)", r.unigram);
-  report.figure("ln V: a uniform guess (nats per character)", std::log(static_cast<double>(r.vocabulary)));
+// ---- what the lesson shows ----
 
+namespace {
+
+// Training and validation loss of both models, against the unigram baseline.
+void show_learning_curves(Report& report, const Result& r) {
   plot::LineChart curves;
   curves.title = "Cross-entropy per character while training";
   curves.x_label = "training step";
@@ -414,6 +399,32 @@ int run(const Options& options) {
   report.plot("loss.svg", curves.svg(), {}, curves.text(60, 12));
   report.figure("LSTM: final validation loss", r.lstm.final_validation);
   report.figure("tanh RNN: final validation loss", r.tanh.final_validation);
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  if (options.generate) return generate(options);
+  const Config c = config(options.quick, options.seed);
+  const Corpus corpus = load_corpus(options.data, c);
+  Report report(info, options);
+  report.say("the-text", {{"source", corpus.source},
+                          {"embedding", c.embedding},
+                          {"hidden", c.hidden},
+                          {"batch", c.batch},
+                          {"window", c.window},
+                          {"learning_rate", c.learning_rate},
+                          {"clip", c.clip},
+                          {"training_steps", c.training_steps}});
+  const Result r = experiment(c, corpus);
+  report.figure("characters in the text", static_cast<double>(r.corpus.text.size()));
+  report.figure("vocabulary: distinct characters", static_cast<double>(r.vocabulary));
+  report.figure("unigram entropy (nats per character)", r.unigram);
+  report.figure("ln V: a uniform guess (nats per character)", std::log(static_cast<double>(r.vocabulary)));
+
+  show_learning_curves(report, r);
 
   std::string samples;
   for (const auto& [step, text] : r.lstm.samples) {

@@ -310,8 +310,6 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
-// ---- the lesson ----
-
 namespace {
 
 std::string sentence(const Review& review) {
@@ -321,6 +319,41 @@ std::string sentence(const Review& review) {
 }
 
 }  // namespace
+
+// ---- what the lesson shows ----
+
+namespace {
+
+// Test accuracy while training, every seed of both classifiers (on the learner's reviews: `own`).
+void show_learning_curves(Report& report, const Result& r, const Config& c, bool own) {
+  plot::LineChart curves;
+  curves.title =
+      std::string(own ? "Your reviews" : "Sentiment of synthetic reviews") + ": test accuracy while training";
+  curves.x_label = "training step";
+  curves.y_label = "test accuracy";
+  curves.y_min = 0.4;
+  curves.y_max = 1.0;
+  for (std::size_t s = 0; s < c.seeds; ++s) {
+    curves.series.push_back({.name = s == 0 ? "bag of words" : "",
+                             .x = r.bag[s].step,
+                             .y = r.bag[s].accuracy,
+                             .color = plot::palette()[0],
+                             .dashed = s > 0});
+    curves.series.push_back({.name = s == 0 ? "GRU" : "",
+                             .x = r.gru[s].step,
+                             .y = r.gru[s].accuracy,
+                             .color = plot::palette()[1],
+                             .dashed = s > 0});
+    report.figure("seed " + std::to_string(s) + ": bag of words, test accuracy", r.bag[s].final_accuracy);
+    report.figure("seed " + std::to_string(s) + ": GRU, test accuracy", r.gru[s].final_accuracy);
+  }
+  curves.reference_lines = {{0.5, "guessing"}};
+  report.plot("accuracy.svg", curves.svg(), {}, curves.text(60, 10));
+}
+
+}  // namespace
+
+// ---- the lesson ----
 
 int run(const Options& options) {
   const Config c = config(options.quick, options.seed);
@@ -351,28 +384,7 @@ int run(const Options& options) {
                                  {"embedding", c.embedding}});
   const Result r = own ? experiment_on(c, reviews) : experiment(c);
 
-  plot::LineChart curves;
-  curves.title = std::string(own ? "Your reviews" : "Sentiment of synthetic reviews") + ": test accuracy while training";
-  curves.x_label = "training step";
-  curves.y_label = "test accuracy";
-  curves.y_min = 0.4;
-  curves.y_max = 1.0;
-  for (std::size_t s = 0; s < c.seeds; ++s) {
-    curves.series.push_back({.name = s == 0 ? "bag of words" : "",
-                             .x = r.bag[s].step,
-                             .y = r.bag[s].accuracy,
-                             .color = plot::palette()[0],
-                             .dashed = s > 0});
-    curves.series.push_back({.name = s == 0 ? "GRU" : "",
-                             .x = r.gru[s].step,
-                             .y = r.gru[s].accuracy,
-                             .color = plot::palette()[1],
-                             .dashed = s > 0});
-    report.figure("seed " + std::to_string(s) + ": bag of words, test accuracy", r.bag[s].final_accuracy);
-    report.figure("seed " + std::to_string(s) + ": GRU, test accuracy", r.gru[s].final_accuracy);
-  }
-  curves.reference_lines = {{0.5, "guessing"}};
-  report.plot("accuracy.svg", curves.svg(), {}, curves.text(60, 10));
+  show_learning_curves(report, r, c, own);
 
   // Where they disagree, from the first seed.
   std::string table = "label     bag  GRU   review\n";

@@ -428,6 +428,29 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
+// ---- what the lesson shows ----
+
+namespace {
+
+// Exact-match accuracy by source length; for the built-in task (not `own` pairs), the training lengths marked.
+void show_accuracy_by_length(Report& report, const Result& r, const Config& c, bool own) {
+  plot::LineChart by_length;
+  by_length.title = "Encoder-decoder: exact-match accuracy by input length";
+  by_length.x_label = "source length (words)";
+  by_length.y_label = "exact-match accuracy on test sources";
+  by_length.y_min = 0;
+  by_length.y_max = 1.02;
+  by_length.series = {{.name = "greedy decoding",
+                       .x = r.lengths,
+                       .y = r.translation_accuracy,
+                       .color = plot::palette()[1],
+                       .markers = true}};
+  if (!own) by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
+  report.plot("accuracy_by_length.svg", by_length.svg(), {}, by_length.text(60, 10));
+}
+
+}  // namespace
+
 // ---- the lesson ----
 
 int run(const Options& options) {
@@ -469,19 +492,7 @@ int run(const Options& options) {
     report.figure("(a) held-out numbers named exactly", r.naming_accuracy);
   }
 
-  plot::LineChart by_length;
-  by_length.title = "Encoder-decoder: exact-match accuracy by input length";
-  by_length.x_label = "source length (words)";
-  by_length.y_label = "exact-match accuracy on test sources";
-  by_length.y_min = 0;
-  by_length.y_max = 1.02;
-  by_length.series = {{.name = "greedy decoding",
-                       .x = r.lengths,
-                       .y = r.translation_accuracy,
-                       .color = plot::palette()[1],
-                       .markers = true}};
-  if (!own) by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
-  report.plot("accuracy_by_length.svg", by_length.svg(), {}, by_length.text(60, 10));
+  show_accuracy_by_length(report, r, c, own);
   if (own) {
     report.skip("beyond-training-lengths");
   } else {
