@@ -164,12 +164,12 @@ std::vector<Claim> claims(const Result& r) {
   };
 }
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("the-tokens", {{"train_tokens", c.train_tokens}, {"steps", c.steps}, {"batch", c.batch}});
-  const Result r = experiment(c);
+// ---- what the lesson shows ----
 
+namespace {
+
+// The three synthetic tokens, /b/, /d/ and /g/, as spectrograms.
+void show_tokens(Report& report, const Result& r) {
   plot::HeatMap tokens;
   tokens.title = "/b/, /d/, /g/ without the noise (onset at frame 5)";
   tokens.x_label = "frame (three tokens side by side: b | d | g)";
@@ -190,6 +190,36 @@ int run(const Options& options) {
   report.figure("MLP accuracy, aligned", r.mlp_aligned);
   report.figure("TDNN accuracy, shifted by -3..+3", r.tdnn_shifted);
   report.figure("MLP accuracy, shifted by -3..+3", r.mlp_shifted);
+}
+
+// The TDNN's first layer: its weights over delays and channels.
+void show_layer1(Report& report, const Result& r) {
+  plot::HeatMap layer1;
+  layer1.title = "First TDNN layer on the /d/ token: 8 units x 13 positions";
+  layer1.x_label = "position of the 3-frame window (frame of its first frame)";
+  layer1.y_label = "unit";
+  layer1.value_label = "tanh activation";
+  layer1.rows = 8;
+  layer1.cols = r.layer1_activations.size() / 8;
+  layer1.values = r.layer1_activations;
+  layer1.x_first = 0;
+  layer1.x_last = static_cast<double>(layer1.cols - 1);
+  layer1.y_first = 0;
+  layer1.y_last = 7;
+  report.plot("layer1.svg", layer1.svg(760, 360));
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("the-tokens", {{"train_tokens", c.train_tokens}, {"steps", c.steps}, {"batch", c.batch}});
+  const Result r = experiment(c);
+
+  show_tokens(report, r);
 
   plot::LineChart by_shift;
   by_shift.title = "Accuracy when the sound starts earlier or later than in training";
@@ -208,19 +238,7 @@ int run(const Options& options) {
   by_shift.reference_lines = {{1.0 / 3, "chance: 1/3"}};
   report.plot("accuracy_by_shift.svg", by_shift.svg(), {}, by_shift.text(56, 10));
 
-  plot::HeatMap layer1;
-  layer1.title = "First TDNN layer on the /d/ token: 8 units x 13 positions";
-  layer1.x_label = "position of the 3-frame window (frame of its first frame)";
-  layer1.y_label = "unit";
-  layer1.value_label = "tanh activation";
-  layer1.rows = 8;
-  layer1.cols = r.layer1_activations.size() / 8;
-  layer1.values = r.layer1_activations;
-  layer1.x_first = 0;
-  layer1.x_last = static_cast<double>(layer1.cols - 1);
-  layer1.y_first = 0;
-  layer1.y_last = 7;
-  report.plot("layer1.svg", layer1.svg(760, 360));
+  show_layer1(report, r);
 
   report.say("feature-detectors");
   report.claims(claims(r));

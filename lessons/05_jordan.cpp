@@ -130,22 +130,12 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   };
 }
 
-int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
-  report.say("the-plans", {{"hidden", c.hidden}, {"epochs", c.epochs}});
-  const Result r = experiment(c);
+// ---- what the lesson shows ----
 
-  std::string table = "  mu    seed   plan A (abcbad)   plan B (cbabcd)   largest error\n";
-  for (const Run& run : r.runs) {
-    char line[128];
-    std::snprintf(line, sizeof line, "  %.1f   %4llu   %-6s %-10s %-6s %-10s %.3f\n", run.mu, static_cast<unsigned long long>(run.seed),
-                  run.generated[0].c_str(), run.generated[0] == sequences[0] ? "correct" : "WRONG", run.generated[1].c_str(),
-                  run.generated[1] == sequences[1] ? "correct" : "WRONG", run.max_error);
-    table += line;
-  }
-  report.block(table);
+namespace {
 
+// The outputs of the first seed of each mu, both plans, beside the targets.
+void show_outputs(Report& report, const Result& r, const Config& c) {
   // The outputs of the first seed of each mu, both plans: 4 units (rows) x 6 steps, panels separated by a gap.
   plot::HeatMap outputs;
   outputs.title = "The targets, and the free-running outputs of the first seed: one column per step";
@@ -187,6 +177,30 @@ int run(const Options& options) {
   outputs.x_first = 0;
   outputs.x_last = static_cast<double>(outputs.cols - 1);
   report.plot("outputs.svg", outputs.svg(1000, 300));
+}
+
+}  // namespace
+
+// ---- the lesson ----
+
+int run(const Options& options) {
+  Report report(info, options);
+  const Config c = config(options.quick, options.seed);
+  report.say("the-plans", {{"hidden", c.hidden}, {"epochs", c.epochs}});
+  const Result r = experiment(c);
+
+  std::string table = "  mu    seed   plan A (abcbad)   plan B (cbabcd)   largest error\n";
+  for (const Run& run : r.runs) {
+    char line[128];
+    std::snprintf(line, sizeof line, "  %.1f   %4llu   %-6s %-10s %-6s %-10s %.3f\n", run.mu,
+                  static_cast<unsigned long long>(run.seed), run.generated[0].c_str(),
+                  run.generated[0] == sequences[0] ? "correct" : "WRONG", run.generated[1].c_str(),
+                  run.generated[1] == sequences[1] ? "correct" : "WRONG", run.max_error);
+    table += line;
+  }
+  report.block(table);
+
+  show_outputs(report, r, c);
 
   report.say("why-mu-matters");
   report.claims(claims(r, c));
