@@ -136,20 +136,24 @@ std::string encode_npz(const NamedTensors& arrays) {
   return archive;
 }
 
+namespace {
+
+// Where the end-of-central-directory record starts. It is the last 22 bytes, unless an archive comment (up to
+// 65,535 bytes) follows it: search backwards for its signature.
+std::size_t end_of_directory(const Reader& in, std::size_t size, const std::string& source) {
+  if (size < 22) fail(source, "not a ZIP archive (only " + std::to_string(size) + " bytes)");
+  const std::size_t lowest = size >= 22 + 0xFFFF ? size - 22 - 0xFFFF : 0;
+  for (std::size_t at = size - 22 + 1; at-- > lowest;) {
+    if (in.get(at, 4, "signature") == end_of_directory_signature) return at;
+  }
+  fail(source, "not a ZIP archive, or truncated (no end-of-central-directory record)");
+}
+
+}  // namespace
+
 NamedTensors decode_npz(std::string_view bytes, const std::string& source) {
   const Reader in(bytes, source);
-  // The end-of-central-directory record is the last 22 bytes, unless an archive comment (up to 65,535 bytes)
-  // follows it: search backwards for its signature.
-  if (bytes.size() < 22) fail(source, "not a ZIP archive (only " + std::to_string(bytes.size()) + " bytes)");
-  std::size_t end = std::string_view::npos;
-  const std::size_t lowest = bytes.size() >= 22 + 0xFFFF ? bytes.size() - 22 - 0xFFFF : 0;
-  for (std::size_t at = bytes.size() - 22 + 1; at-- > lowest;) {
-    if (in.get(at, 4, "signature") == end_of_directory_signature) {
-      end = at;
-      break;
-    }
-  }
-  if (end == std::string_view::npos) fail(source, "not a ZIP archive, or truncated (no end-of-central-directory record)");
+  const std::size_t end = end_of_directory(in, bytes.size(), source);
   const auto entries = static_cast<std::size_t>(in.get(end + 10, 2, "entry count"));
   std::size_t at = static_cast<std::size_t>(in.get(end + 16, 4, "central directory offset"));
   if (at == 0xFFFFFFFFu || entries == 0xFFFF) fail(source, "ZIP64 archives over 4 GiB are not supported");

@@ -36,7 +36,8 @@ Tensor draw(const Shape& shape, Domain domain, Rng& rng) {
 
 using Vars = std::vector<Var>;
 
-// name -> case. The names are what `ctest` lists ("gradcheck tanh").
+// name -> case. The names are what `ctest` lists ("gradcheck tanh"). One table of one line per op, longer than
+// 80 lines because every differentiable op is in it.
 const std::map<std::string, OpCase>& op_table() {
   static const std::map<std::string, OpCase> table = {
       {"add", {{{2, 3}, {2, 3}}, Domain::any, [](const Vars& x) { return x[0] + x[1]; }}},

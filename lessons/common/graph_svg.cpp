@@ -27,10 +27,20 @@ std::string numbers(const Tensor& t) {
 
 }  // namespace
 
-std::string graph_svg(const Var& root, const std::string& title) {
-  if (!root) throw std::invalid_argument("graph_svg: the Var is empty (default-constructed)");
+namespace {
+
+// Where each node goes: column = its depth from the leaves, row = its order of arrival within the column.
+struct Layout {
+  std::vector<const Node*> order;  // inputs before users
+  std::map<const Node*, std::pair<int, int>> cell;  // (column, row)
+  std::map<int, int> rows_in_column;
+  int columns = 0, rows = 0;
+};
+
+Layout lay_out(const Var& root) {
   // Collect the nodes (inputs before users: a depth-first post-order).
-  std::vector<const Node*> order;
+  Layout layout;
+  std::vector<const Node*>& order = layout.order;
   std::map<const Node*, int> depth;
   std::vector<std::pair<const Node*, std::size_t>> stack{{root.node(), 0}};
   std::map<const Node*, bool> seen{{root.node(), true}};
@@ -61,15 +71,28 @@ std::string graph_svg(const Var& root, const std::string& title) {
   }
   for (const auto& [leaf, column] : leaf_column) depth[leaf] = column;
   // Column = depth; row = the order of arrival within the column.
-  std::map<int, int> rows_in_column;
-  std::map<const Node*, std::pair<int, int>> cell;
-  int columns = 0, rows = 0;
+  std::map<int, int>& rows_in_column = layout.rows_in_column;
+  std::map<const Node*, std::pair<int, int>>& cell = layout.cell;
+  int& columns = layout.columns;
+  int& rows = layout.rows;
   for (const Node* n : order) {
     const int c = depth[n];
     cell[n] = {c, rows_in_column[c]++};
     columns = std::max(columns, c + 1);
     rows = std::max(rows, rows_in_column[c]);
   }
+  return layout;
+}
+
+}  // namespace
+
+std::string graph_svg(const Var& root, const std::string& title) {
+  if (!root) throw std::invalid_argument("graph_svg: the Var is empty (default-constructed)");
+  const Layout layout = lay_out(root);
+  const std::vector<const Node*>& order = layout.order;
+  const int columns = layout.columns, rows = layout.rows;
+  std::map<const Node*, std::pair<int, int>> cell = layout.cell;
+  std::map<int, int> rows_in_column = layout.rows_in_column;
   const double box_w = 150, box_h = 62, gap_x = 60, gap_y = 22, margin = 24, top = 48;
   const double width = margin * 2 + columns * box_w + (columns - 1) * gap_x;
   const double height = top + margin + rows * box_h + (rows - 1) * gap_y;

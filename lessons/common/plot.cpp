@@ -238,6 +238,37 @@ std::string ramp(double t) {
 
 // ---- line chart ----
 
+namespace {
+
+// One series on the axes: a polyline broken where y is not usable (unless a scatter), and its dots.
+std::string draw_series(const Series& line, const std::string& color, const Axis& x, const Axis& y) {
+  std::string s, points;
+  auto flush = [&] {
+    if (points.empty()) return;
+    s += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"2\" stroke-linejoin=\"round\"" +
+         (line.dashed ? " stroke-dasharray=\"6 3\"" : "") + " points=\"" + points + "\"/>\n";
+    points.clear();
+  };
+  for (std::size_t i = 0; i < line.x.size() && i < line.y.size() && !line.scatter; ++i) {
+    if (!usable(line.y[i], y.log) || !std::isfinite(line.x[i])) {
+      flush();
+      continue;
+    }
+    points += num(x(line.x[i])) + "," + num(y(line.y[i])) + " ";
+  }
+  flush();
+  if (line.markers || line.scatter) {
+    for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
+      if (!usable(line.y[i], y.log)) continue;
+      s += "<circle cx=\"" + num(x(line.x[i])) + "\" cy=\"" + num(y(line.y[i])) + "\" r=\"3.5\" fill=\"" + color +
+           "\"/>\n";
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
 std::string LineChart::svg(int width, int height) const {
   std::size_t longest = 0;
   for (const Series& s : series) longest = std::max(longest, s.name.size());
@@ -291,27 +322,7 @@ std::string LineChart::svg(int width, int height) const {
     const std::string color = color_of(line.color, k);
     entries.emplace_back(line.name, color);
     marks.push_back(line.scatter ? Mark::dot : line.dashed ? Mark::dashed : Mark::line);
-    std::string points;
-    auto flush = [&] {
-      if (points.empty()) return;
-      s += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"2\" stroke-linejoin=\"round\"" +
-           (line.dashed ? " stroke-dasharray=\"6 3\"" : "") + " points=\"" + points + "\"/>\n";
-      points.clear();
-    };
-    for (std::size_t i = 0; i < line.x.size() && i < line.y.size() && !line.scatter; ++i) {
-      if (!usable(line.y[i], log_y) || !std::isfinite(line.x[i])) {
-        flush();
-        continue;
-      }
-      points += num(x(line.x[i])) + "," + num(y(line.y[i])) + " ";
-    }
-    flush();
-    if (line.markers || line.scatter) {
-      for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
-        if (!usable(line.y[i], log_y)) continue;
-        s += "<circle cx=\"" + num(x(line.x[i])) + "\" cy=\"" + num(y(line.y[i])) + "\" r=\"3.5\" fill=\"" + color + "\"/>\n";
-      }
-    }
+    s += draw_series(line, color, x, y);
   }
   s += "</g>\n";
   s += "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.right - f.left) + "\" height=\"" +
@@ -455,6 +466,34 @@ std::string BarChart::text(int width) const {
 
 // ---- heat map ----
 
+namespace {
+
+// A heat map's color scale, right of the frame: a column of swatches with the low, middle and high values.
+std::string color_scale(const Frame& f, double lo, double hi, bool log_scale, const std::string& value_label) {
+  std::string s;
+  const double bx = f.right + 22, bw = 18;
+  const int steps = 48;
+  for (int i = 0; i < steps; ++i) {
+    const double t0 = static_cast<double>(i) / steps;
+    s += "<rect x=\"" + num(bx) + "\" y=\"" + num(f.bottom - (i + 1) * (f.bottom - f.top) / steps) + "\" width=\"" + num(bw) +
+         "\" height=\"" + num((f.bottom - f.top) / steps + 0.5) + "\" fill=\"" + ramp(t0 + 0.5 / steps) + "\"/>\n";
+  }
+  for (double t : {0.0, 0.5, 1.0}) {
+    double v = lo + t * (hi - lo);
+    if (std::abs(v) < 1e-9 * (hi - lo)) v = 0;  // a rounding residue, not a value
+    char rounded[32];
+    std::snprintf(rounded, sizeof rounded, "%.3g", v);
+    v = std::strtod(rounded, nullptr);
+    s += "<text x=\"" + num(bx + bw + 4) + "\" y=\"" + num(f.bottom - t * (f.bottom - f.top) + 4) + "\" font-size=\"11\">" +
+         tick_label(log_scale ? std::pow(10.0, v) : v) + "</text>\n";
+  }
+  s += "<text transform=\"translate(" + num(f.width - 8.0) + "," + num((f.top + f.bottom) / 2) +
+       ") rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">" + escape_xml(value_label) + "</text>\n";
+  return s;
+}
+
+}  // namespace
+
 std::string HeatMap::svg(int width, int height) const {
   std::size_t longest = 0;
   for (const std::string& label : row_labels) longest = std::max(longest, label.size());
@@ -519,25 +558,7 @@ std::string HeatMap::svg(int width, int height) const {
   s += "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.right - f.left) + "\" height=\"" +
        num(f.bottom - f.top) + "\" fill=\"none\" stroke=\"#333\"/>\n";
   s += axis_labels(f, x_label, y_label);
-  // The color scale: a column of swatches with the low, middle and high values.
-  const double bx = f.right + 22, bw = 18;
-  const int steps = 48;
-  for (int i = 0; i < steps; ++i) {
-    const double t0 = static_cast<double>(i) / steps;
-    s += "<rect x=\"" + num(bx) + "\" y=\"" + num(f.bottom - (i + 1) * (f.bottom - f.top) / steps) + "\" width=\"" + num(bw) +
-         "\" height=\"" + num((f.bottom - f.top) / steps + 0.5) + "\" fill=\"" + ramp(t0 + 0.5 / steps) + "\"/>\n";
-  }
-  for (double t : {0.0, 0.5, 1.0}) {
-    double v = lo + t * (hi - lo);
-    if (std::abs(v) < 1e-9 * (hi - lo)) v = 0;  // a rounding residue, not a value
-    char rounded[32];
-    std::snprintf(rounded, sizeof rounded, "%.3g", v);
-    v = std::strtod(rounded, nullptr);
-    s += "<text x=\"" + num(bx + bw + 4) + "\" y=\"" + num(f.bottom - t * (f.bottom - f.top) + 4) + "\" font-size=\"11\">" +
-         tick_label(log_scale ? std::pow(10.0, v) : v) + "</text>\n";
-  }
-  s += "<text transform=\"translate(" + num(f.width - 8.0) + "," + num((f.top + f.bottom) / 2) +
-       ") rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">" + escape_xml(value_label) + "</text>\n";
+  s += color_scale(f, lo, hi, log_scale, value_label);
   return s + "</svg>\n";
 }
 
