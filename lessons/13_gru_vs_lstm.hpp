@@ -11,7 +11,7 @@
 namespace rnnlab::lessons::lesson13 {
 
 struct Config {
-  std::vector<std::size_t> lengths = {50, 100};          // the adding problem at each T
+  std::vector<std::size_t> lengths = {40, 80};           // the adding problem at each T
   std::vector<std::size_t> training_steps = {1400, 2000};  // the budget at each T, the same for every net
   adding::Config adding;                                   // steps and training_steps are set from the two above
   std::size_t tanh_hidden = 32, gru_hidden = 18, lstm_hidden = 16, seeds = 2;
