@@ -220,11 +220,8 @@ void show_adding_curves(Report& report, const Result& r, const Config& c) {
     for (std::size_t s = 0; s < runs->size(); ++s) {
       const adding::Trained& t = (*runs)[s];
       const std::string name = s == 0 ? nn::name_of(t.job.kind) + " (" + std::to_string(t.run.parameters) + " parameters)" : "";
-      curves.series.push_back({.name = name,
-                               .x = t.run.step,
-                               .y = t.run.test_mse,
-                               .color = plot::palette()[t.job.kind == nn::CellKind::lstm ? 1 : 0],
-                               .dashed = s > 0});
+      curves.series.push_back(
+          {.name = name, .x = t.run.step, .y = t.run.test_mse, .color = plot::color_of(t.job.kind), .dashed = s > 0});
     }
   }
   curves.reference_lines = {{baseline, "always answering the mean"}};
@@ -279,12 +276,13 @@ void show_gap_accuracy(Report& report, const Result& r, const Config& c) {
   gaps.y_label = "test accuracy (mean of seeds; dashed: single seeds)";
   gaps.y_min = 0;
   gaps.y_max = 1.02;
-  const std::vector<std::pair<std::string, const std::vector<gap::Point>*>> models = {
-      {"tanh RNN", &r.gaps_tanh}, {"LSTM", &r.gaps_lstm}, {"GRU", &r.gaps_gru}};
+  const std::vector<std::pair<nn::CellKind, const std::vector<gap::Point>*>> models = {
+      {nn::CellKind::tanh_rnn, &r.gaps_tanh}, {nn::CellKind::lstm, &r.gaps_lstm}, {nn::CellKind::gru, &r.gaps_gru}};
   for (std::size_t m = 0; m < models.size(); ++m) {
-    const auto& [name, points] = models[m];
+    const auto& [kind, points] = models[m];
+    const std::string name = nn::name_of(kind);
     plot::Series mean{.name = name,
-                      .color = plot::palette()[m],
+                      .color = plot::color_of(kind),
                       .markers = true,
                       .dashed = m == 2};  // the GRU dashed: it covers the LSTM
     for (const gap::Point& p : *points) {
@@ -295,7 +293,7 @@ void show_gap_accuracy(Report& report, const Result& r, const Config& c) {
       report.figure(name + ", gap " + std::to_string(p.gap) + ": mean test accuracy", mean.y.back());
     }
     for (std::size_t s = 0; s < c.gap.seeds; ++s) {
-      plot::Series seed{.color = plot::palette()[m], .dashed = true};
+      plot::Series seed{.color = plot::color_of(kind), .dashed = true};
       for (const gap::Point& p : *points) {
         seed.x.push_back(static_cast<double>(p.gap));
         seed.y.push_back(p.accuracy[s]);

@@ -215,7 +215,7 @@ void show_learning_curves(Report& report, const Result& r, const Config& c) {
         const Trained& t = runs[s];
         const std::string name = s == 0 ? nn::name_of(t.job.kind) + ", H = " + std::to_string(t.job.hidden) : "";
         curves.series.push_back(
-            {.name = name, .x = t.run.step, .y = t.run.test_mse, .color = plot::palette()[k], .dashed = s > 0});
+            {.name = name, .x = t.run.step, .y = t.run.test_mse, .color = plot::color_of(cells[k]), .dashed = s > 0});
         report.figure("T = " + T + ", " + nn::name_of(t.job.kind) + ", seed " + std::to_string(s) +
                           ": final test MSE", t.run.final_mse);
       }
@@ -233,7 +233,7 @@ void show_final_errors(Report& report, const Result& r, const Config& c) {
   finals.log_y = true;
   for (std::size_t steps : c.lengths) finals.categories.push_back("T = " + std::to_string(steps));
   for (std::size_t k = 0; k < cells.size(); ++k) {
-    plot::BarSeries bars{.name = nn::name_of(cells[k]), .color = plot::palette()[k]};
+    plot::BarSeries bars{.name = nn::name_of(cells[k]), .color = plot::color_of(cells[k])};
     for (std::size_t l = 0; l < c.lengths.size(); ++l) bars.values.push_back(median(final_mses(runs_of(r, l, cells[k]))));
     finals.series.push_back(bars);
   }

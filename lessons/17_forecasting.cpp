@@ -236,6 +236,11 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 
 namespace {
 
+// The GRU in its colour across the course; the baselines in colours no recurrent net uses.
+std::string color_of_model(const Result& r, std::size_t k) {
+  return k + 1 == r.models.size() ? plot::color_of(nn::CellKind::gru) : plot::palette()[3 + k];
+}
+
 // Every forecaster's test MSE, and by hour ahead.
 void show_test_errors(Report& report, const Result& r, const Config& c) {
   plot::BarChart bars;
@@ -261,7 +266,7 @@ void show_test_errors(Report& report, const Result& r, const Config& c) {
     by_step.series.push_back({.name = r.models[k].name,
                               .x = hours,
                               .y = r.models[k].mse_by_step,
-                              .color = plot::palette()[k],
+                              .color = color_of_model(r, k),
                               .markers = true});
   }
   report.plot("mse_by_hour.svg", by_step.svg(), {}, by_step.text(60, 10));
@@ -287,7 +292,7 @@ void show_forecasts(Report& report, const Result& r, const Config& c) {
     examples.series.push_back(truth);
     for (std::size_t k = 1; k < r.models.size(); ++k) {  // persistence is a flat line: left out
       plot::Series f{
-          .name = e == 0 ? r.models[k].name : "", .color = plot::palette()[k], .dashed = k + 1 < r.models.size()};
+          .name = e == 0 ? r.models[k].name : "", .color = color_of_model(r, k), .dashed = k + 1 < r.models.size()};
       for (std::size_t h = 0; h < c.horizon; ++h) {
         f.x.push_back(offset + static_cast<double>(c.history + h));
         f.y.push_back(r.models[k].forecast.at({i, h}));

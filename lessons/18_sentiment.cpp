@@ -190,12 +190,12 @@ void show_learning_curves(Report& report, const Result& r, const Config& c, bool
     curves.series.push_back({.name = s == 0 ? "bag of words" : "",
                              .x = r.bag[s].step,
                              .y = r.bag[s].accuracy,
-                             .color = plot::palette()[0],
+                             .color = plot::palette()[3],
                              .dashed = s > 0});
     curves.series.push_back({.name = s == 0 ? "GRU" : "",
                              .x = r.gru[s].step,
                              .y = r.gru[s].accuracy,
-                             .color = plot::palette()[1],
+                             .color = plot::color_of(nn::CellKind::gru),
                              .dashed = s > 0});
     report.figure("seed " + std::to_string(s) + ": bag of words, test accuracy", r.bag[s].final_accuracy);
     report.figure("seed " + std::to_string(s) + ": GRU, test accuracy", r.gru[s].final_accuracy);

@@ -10,6 +10,18 @@
 
 namespace rnnlab::lessons::plot {
 
+const std::string& color_of(nn::CellKind kind) {
+  switch (kind) {
+    case nn::CellKind::tanh_rnn:
+      return palette()[0];
+    case nn::CellKind::lstm:
+      return palette()[1];
+    case nn::CellKind::gru:
+      return palette()[2];
+  }
+  return palette()[3];
+}
+
 const std::vector<std::string>& palette() {
   static const std::vector<std::string> colors = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                                   "#E69F00", "#56B4E9", "#000000", "#F0E442"};

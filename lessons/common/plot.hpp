@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "nn/gated.hpp"
+
 namespace rnnlab::lessons::plot {
 
 // Set by name: plot::Series{.name = "LSTM", .x = steps, .y = mse, .dashed = true}.
@@ -78,6 +80,9 @@ void save(const std::string& path, const std::string& content);
 
 // The palette the charts cycle through (colour-blind-friendly, after Okabe & Ito 2008).
 const std::vector<std::string>& palette();
+// One colour per recurrent cell across the course: the tanh RNN blue, the LSTM orange, the GRU green (palette()
+// 0, 1, 2); other models take the palette from 3 on.
+const std::string& color_of(nn::CellKind kind);
 
 // A number as short text: "0.9", "1", "1e-05" (%g).
 std::string format_number(double v);
