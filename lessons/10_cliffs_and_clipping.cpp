@@ -186,6 +186,8 @@ double share_solved(const std::vector<Run>& runs) {
   return solved / static_cast<double>(runs.size());
 }
 
+double longest_step(const Run& run) { return *std::max_element(run.step_sizes.begin(), run.step_sizes.end()); }
+
 }  // namespace
 
 Explosion explode(const Config& c) {
@@ -215,7 +217,8 @@ Result experiment(const Config& c) {
   }
   const Surface grid = evaluate(ws, bs);
   r.grid_error = grid.error;
-  for (std::size_t i = 0; i < ws.size(); ++i) r.grid_gradient_norm.push_back(std::hypot(grid.grad_w[i], grid.grad_b[i]));
+  for (std::size_t i = 0; i < ws.size(); ++i)
+    r.grid_gradient_norm.push_back(std::hypot(grid.grad_w[i], grid.grad_b[i]));
   r.max_over_median_gradient =
       *std::max_element(r.grid_gradient_norm.begin(), r.grid_gradient_norm.end()) / median(r.grid_gradient_norm);
   const Surface cliff = evaluate({5, 5}, {-2.75, -2.5});
@@ -237,9 +240,9 @@ Result experiment(const Config& c) {
 
 std::vector<Claim> claims(const Result& r, const Config& c) {
   double longest_clipped = 0;
-  for (const Run& run : r.clipped) longest_clipped = std::max(longest_clipped, *std::max_element(run.step_sizes.begin(), run.step_sizes.end()));
+  for (const Run& run : r.clipped) longest_clipped = std::max(longest_clipped, longest_step(run));
   double jumped = 0;
-  for (const Run& run : r.plain) jumped += *std::max_element(run.step_sizes.begin(), run.step_sizes.end()) > 2;
+  for (const Run& run : r.plain) jumped += longest_step(run) > 2;
   jumped /= static_cast<double>(r.plain.size());
   const double solved_plain = share_solved(r.plain), solved_clipped = share_solved(r.clipped);
 
@@ -250,7 +253,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   for (double loss : e.clipped_losses) clipped_bad += !std::isfinite(loss);
   const std::string named_time_step = "time step " + std::to_string(e.overflow_time_step) + ")";
   return {
-      {"largest / median gradient norm on the grid", r.max_over_median_gradient, "> 1e3", r.max_over_median_gradient > 1e3},
+      {"largest / median gradient norm on the grid", r.max_over_median_gradient, "> 1e3",
+       r.max_over_median_gradient > 1e3},
       {"the cliff: E(w = 5, b = -2.75) - E(w = 5, b = -2.5)", r.cliff_drop, "> 0.3", r.cliff_drop > 0.3},
       {"clipped runs: the longest step taken", longest_clipped, "<= lr * threshold = 0.5",
        longest_clipped <= c.learning_rate * c.clip + 1e-12},
@@ -264,7 +268,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
       {"anomaly mode: the training step its error names", static_cast<double>(e.anomaly_training_step),
        "<= the step whose loss was NaN or Inf", exploded && !e.anomaly.empty() && e.anomaly_training_step <= first_bad},
       {"anomaly mode: the time step its error names (where the unguarded run's state overflowed)",
-       static_cast<double>(e.overflow_time_step), "named in the error", e.anomaly.find(named_time_step) != std::string::npos},
+       static_cast<double>(e.overflow_time_step), "named in the error",
+       e.anomaly.find(named_time_step) != std::string::npos},
   };
 }
 
@@ -275,30 +280,28 @@ namespace {
 // The error surface and its gradient norm over the (w, b) plane, with descent paths on it.
 void show_error_surface(Report& report, const Result& r, const Config& c) {
   auto heat_of = [&](const std::vector<double>& values, const std::string& title, const std::string& label, bool log) {
-    plot::HeatMap h;
-    h.title = title;
-    h.x_label = "w";
-    h.y_label = "b";
-    h.value_label = label;
-    h.rows = c.grid;
-    h.cols = c.grid;
-    h.values = values;
-    h.log_scale = log;
-    h.x_first = c.w_low;
-    h.x_last = c.w_high;
-    h.y_first = c.b_low;
-    h.y_last = c.b_high;
-    return h;
+    return plot::HeatMap{.title = title,
+                         .x_label = "w",
+                         .y_label = "b",
+                         .value_label = label,
+                         .rows = c.grid,
+                         .cols = c.grid,
+                         .values = values,
+                         .x_first = c.w_low,
+                         .x_last = c.w_high,
+                         .y_first = c.b_low,
+                         .y_last = c.b_high,
+                         .log_scale = log};
   };
   plot::HeatMap surface = heat_of(r.grid_error, "The error surface, with gradient descent paths", "E", false);
   // Paths from three starts where plain descent jumps off the cliff and one where it does not: plain (black,
   // dashed) and clipped (red) from the same start. A jump leaves the picture; the line shows where it went.
   std::vector<std::size_t> shown;
   for (std::size_t i = 0; i < r.plain.size() && shown.size() < 3; ++i) {
-    if (*std::max_element(r.plain[i].step_sizes.begin(), r.plain[i].step_sizes.end()) > 2) shown.push_back(i);
+    if (longest_step(r.plain[i]) > 2) shown.push_back(i);
   }
   for (std::size_t i = 0; i < r.plain.size() && shown.size() < 4; ++i) {
-    if (*std::max_element(r.plain[i].step_sizes.begin(), r.plain[i].step_sizes.end()) < 0.5) shown.push_back(i);
+    if (longest_step(r.plain[i]) < 0.5) shown.push_back(i);
   }
   for (std::size_t i : shown) {
     surface.paths.push_back(
@@ -312,60 +315,50 @@ void show_error_surface(Report& report, const Result& r, const Config& c) {
   report.figure("E(5, -2.75) - E(5, -2.5)", r.cliff_drop);
 }
 
+// The share of all steps of `runs` whose length falls in each bin (low, high] of `edges`; a clipped step of
+// length 0.5 (up to rounding) belongs to the bin that ends at 0.5.
+std::vector<double> step_size_shares(const std::vector<Run>& runs, const std::vector<double>& edges) {
+  std::vector<double> shares(edges.size() - 1, 0);
+  double total = 0;
+  for (const Run& run : runs) {
+    for (double s : run.step_sizes) {
+      const auto high = std::lower_bound(edges.begin(), edges.end(), s / (1 + 1e-9));  // the first edge >= s
+      shares[static_cast<std::size_t>(high - edges.begin()) - 1] += 1;
+      total += 1;
+    }
+  }
+  for (double& v : shares) v /= total;
+  return shares;
+}
+
 // How far each step moves, with and without clipping; how many runs end solved.
 void show_step_sizes(Report& report, const Result& r) {
-  // Step sizes, binned by decade.
-  const std::vector<double> edges = {-1, 0.01, 0.1, 0.5, 2, 10, 1e300};
-  const std::vector<std::string> names = {"<= 0.01", "0.01-0.1", "0.1-0.5", "0.5-2", "2-10", "> 10"};
-  auto histogram = [&](const std::vector<Run>& runs) {
-    std::vector<double> counts(names.size(), 0);
-    double total = 0;
-    for (const Run& run : runs) {
-      for (double s : run.step_sizes) {
-        for (std::size_t k = 0; k < names.size(); ++k) {
-          // Bins are (low, high]; a clipped step of length 0.5 (up to rounding) belongs to "0.1-0.5".
-          if (s > edges[k] * (1 + 1e-9) && s <= edges[k + 1] * (1 + 1e-9)) counts[k] += 1;
-        }
-        total += 1;
-      }
-    }
-    for (double& v : counts) v /= total;
-    return counts;
-  };
-  plot::BarChart steps;
-  steps.title = "How far each gradient step moves the parameters";
-  steps.y_label = "fraction of all steps (log scale)";
-  steps.categories = names;
-  steps.series = {{.name = "plain gradient descent", .values = histogram(r.plain)},
-                  {.name = "with norm clipping at 1", .values = histogram(r.clipped)}};
-  steps.log_y = true;
+  const std::vector<double> edges = {-1, 0.01, 0.1, 0.5, 2, 10, 1e300};  // by decade
+  plot::BarChart steps{.title = "How far each gradient step moves the parameters",
+                       .y_label = "fraction of all steps (log scale)",
+                       .categories = {"<= 0.01", "0.01-0.1", "0.1-0.5", "0.5-2", "2-10", "> 10"},
+                       .series = {{.name = "plain gradient descent", .values = step_size_shares(r.plain, edges)},
+                                  {.name = "with norm clipping at 1", .values = step_size_shares(r.clipped, edges)}},
+                       .log_y = true};
   report.plot("step_sizes.svg", steps.svg(), {}, steps.text(30));
-  double solved_plain = 0, solved_clipped = 0;
-  for (const Run& run : r.plain) solved_plain += run.final_error < 0.01;
-  for (const Run& run : r.clipped) solved_clipped += run.final_error < 0.01;
-  report.figure("plain: share of runs ending with E < 0.01", solved_plain / static_cast<double>(r.plain.size()));
-  report.figure("clipped: share of runs ending with E < 0.01", solved_clipped / static_cast<double>(r.clipped.size()));
+  report.figure("plain: share of runs ending with E < 0.01", share_solved(r.plain));
+  report.figure("clipped: share of runs ending with E < 0.01", share_solved(r.clipped));
 }
 
 // The IRNN's state norms at each time step, before training and at the step that overflowed.
 void show_exploding_states(Report& report, const Result& r) {
   const Explosion& e = r.explosion;
-  plot::LineChart norms;
-  norms.title = "Inside the exploding IRNN: the size of its state at each time step";
-  norms.x_label = "time step t";
-  norms.y_label = "||h_t|| of the first sequence (log scale)";
-  norms.log_y = true;
-  norms.x_marks = {static_cast<double>(e.overflow_time_step)};  // where the first state became Inf
-  auto time_steps = [](std::size_t n) {
-    std::vector<double> t(n);
-    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<double>(i);
-    return t;
-  };
-  norms.series.push_back(
-      {.name = "training step 0", .x = time_steps(e.state_norms_first.size()), .y = e.state_norms_first});
-  norms.series.push_back({.name = "training step " + std::to_string(e.plain_losses.size() - 1) + ", no clipping",
-                          .x = time_steps(e.state_norms_last.size()),
-                          .y = e.state_norms_last});
+  const std::string last_step = "training step " + std::to_string(e.plain_losses.size() - 1) + ", no clipping";
+  plot::LineChart norms{
+      .title = "Inside the exploding IRNN: the size of its state at each time step",
+      .x_label = "time step t",
+      .y_label = "||h_t|| of the first sequence (log scale)",
+      .log_y = true,
+      .series = {{.name = "training step 0",
+                  .x = plot::integers(0, e.state_norms_first.size()),
+                  .y = e.state_norms_first},
+                 {.name = last_step, .x = plot::integers(0, e.state_norms_last.size()), .y = e.state_norms_last}},
+      .x_marks = {static_cast<double>(e.overflow_time_step)}};  // where the first state became Inf
   report.plot("irnn_state_norms.svg", norms.svg(), {{"overflow_time_step", e.overflow_time_step}}, norms.text(60, 12));
 }
 
@@ -380,7 +373,6 @@ int run(const Options& options) {
   const Result r = experiment(c);
 
   show_error_surface(report, r, c);
-
   show_step_sizes(report, r);
   const Explosion& e = r.explosion;
   report.say("cliff-in-a-real-network", {{"explode_hidden", c.explode_hidden},

@@ -258,8 +258,7 @@ void show_error_by_lag(Report& report, const Result& r, const Config& c) {
   norms.y_label = "median ||dL/ds_(T-k)|| (log scale)";
   norms.log_y = true;
   for (const NormCurve& n : r.norms) {
-    std::vector<double> lags(n.median_by_lag.size());
-    for (std::size_t k = 0; k < lags.size(); ++k) lags[k] = static_cast<double>(k);
+    const std::vector<double> lags = plot::integers(0, n.median_by_lag.size());
     const bool reference = n.name.rfind("lesson 08", 0) == 0 || n.name.rfind("LSTM before", 0) == 0;
     norms.series.push_back({.name = n.name, .x = lags, .y = n.median_by_lag, .dashed = reference});
   }

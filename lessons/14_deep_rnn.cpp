@@ -254,8 +254,7 @@ void show_error_by_layer(Report& report, const Result& r, const Config& c) {
   depth.x_label = "layer l (1 = bottom)";
   depth.y_label = "median ||dL/dx_l|| (log scale)";
   depth.log_y = true;
-  std::vector<double> layers;
-  for (std::size_t l = 1; l <= c.depth_layers; ++l) layers.push_back(static_cast<double>(l));
+  const std::vector<double> layers = plot::integers(1, c.depth_layers + 1);
   depth.series.push_back(
       {.name = "plain stack", .x = layers, .y = r.plain_by_layer, .color = plot::palette()[0], .markers = true});
   depth.series.push_back(

@@ -199,8 +199,7 @@ int run(const Options& options) {
   const std::vector<std::pair<std::string, const std::vector<double>*>> curves = {
       {"forward RNN", &first.forward}, {"backward RNN", &first.backward}, {"MERGE (their average)", &first.merge},
       {"BRNN", &first.brnn}};
-  std::vector<double> t_axis;
-  for (std::size_t t = 0; t < c.steps; ++t) t_axis.push_back(static_cast<double>(t));
+  const std::vector<double> t_axis = plot::integers(0, c.steps);
   for (std::size_t k = 0; k < curves.size(); ++k) {
     positions.series.push_back(
         {.name = curves[k].first, .x = t_axis, .y = *curves[k].second, .color = plot::palette()[k], .markers = true});

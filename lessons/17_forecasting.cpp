@@ -261,8 +261,7 @@ void show_test_errors(Report& report, const Result& r, const Config& c) {
   by_step.y_label = "MSE";
   by_step.y_min = 0;
   for (std::size_t k = 0; k < r.models.size(); ++k) {
-    std::vector<double> hours;
-    for (std::size_t h = 1; h <= c.horizon; ++h) hours.push_back(static_cast<double>(h));
+    const std::vector<double> hours = plot::integers(1, c.horizon + 1);
     by_step.series.push_back({.name = r.models[k].name,
                               .x = hours,
                               .y = r.models[k].mse_by_step,

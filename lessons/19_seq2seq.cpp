@@ -16,6 +16,7 @@
 #include "lessons/19_seq2seq.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 
 #include "autograd/mode.hpp"
@@ -59,13 +60,8 @@ std::vector<std::vector<std::size_t>> Decoder::greedy(const Var& h0, std::size_t
     for (std::size_t b = 0; b < batch; ++b) {
       const real* row = logits.data() + b * V;
       previous[b] = static_cast<std::size_t>(std::max_element(row, row + V) - row);
-      if (!done[b]) {
-        if (previous[b] == end) {
-          done[b] = true;
-        } else {
-          out[b].push_back(previous[b]);
-        }
-      }
+      done[b] = done[b] || previous[b] == end;  // a row stops at its first <end>
+      if (!done[b]) out[b].push_back(previous[b]);
     }
   }
   return out;
@@ -73,34 +69,23 @@ std::vector<std::vector<std::size_t>> Decoder::greedy(const Var& h0, std::size_t
 
 namespace {
 
-// Teacher forcing for a batch of target sequences: inputs are <start> then the targets, the expected outputs are
-// the targets then <end>; shorter rows are padded with <end> on both sides. Time-major [T * B].
-struct Forced {
-  std::size_t steps = 0;
-  std::vector<std::size_t> inputs, expected;
-};
-
-Forced teacher_forcing(const std::vector<std::vector<std::size_t>>& targets, std::size_t start, std::size_t end) {
-  Forced f;
+// The cross-entropy of the decoder's predictions under teacher forcing: its inputs are <start> then the targets,
+// the expected outputs the targets then <end>; shorter rows are padded with <end> on both sides. Time-major.
+Var forced_loss(Decoder& decoder, const std::vector<std::vector<std::size_t>>& targets, const Var& h0,
+                std::size_t start, std::size_t end) {
   const std::size_t batch = targets.size();
-  for (const auto& t : targets) f.steps = std::max(f.steps, t.size() + 1);
-  f.inputs.assign(f.steps * batch, end);
-  f.expected.assign(f.steps * batch, end);
+  std::size_t steps = 0;
+  for (const auto& t : targets) steps = std::max(steps, t.size() + 1);
+  std::vector<std::size_t> inputs(steps * batch, end), expected(steps * batch, end);
   for (std::size_t b = 0; b < batch; ++b) {
-    f.inputs[b] = start;
+    inputs[b] = start;
     for (std::size_t t = 0; t < targets[b].size(); ++t) {
-      f.inputs[(t + 1) * batch + b] = targets[b][t];
-      f.expected[t * batch + b] = targets[b][t];
+      inputs[(t + 1) * batch + b] = targets[b][t];
+      expected[t * batch + b] = targets[b][t];
     }
   }
-  return f;
-}
-
-Var forced_loss(Decoder& decoder, const std::vector<std::vector<std::size_t>>& targets, const Var& h0, std::size_t start,
-                std::size_t end) {
-  const Forced f = teacher_forcing(targets, start, end);
-  const Var logits = decoder.forward(f.inputs, f.steps, targets.size(), h0);
-  return cross_entropy(reshape(logits, {-1, static_cast<long>(logits.shape()[2])}), f.expected);
+  const Var logits = decoder.forward(inputs, steps, batch, h0);  // [T, B, V]
+  return cross_entropy(reshape(logits, {-1, static_cast<long>(logits.shape()[2])}), expected);
 }
 
 }  // namespace
@@ -113,32 +98,24 @@ Namer::Namer(std::size_t hidden, Rng& rng)
   register_module("decoder", decoder_);
 }
 
-namespace {
-
-Tensor number_vectors(const std::vector<std::size_t>& numbers) {
-  Tensor v({numbers.size(), 20});
+Var Namer::start_state(const std::vector<std::size_t>& numbers) {
+  Tensor digits({numbers.size(), 20});
   for (std::size_t b = 0; b < numbers.size(); ++b) {
     const Tensor one = number_vector(numbers[b]);
-    std::copy(one.data(), one.data() + 20, v.data() + b * 20);
+    std::copy(one.data(), one.data() + 20, digits.data() + b * 20);
   }
-  return v;
+  return reshape(tanh(init_.forward(Var(digits))), {1, static_cast<long>(numbers.size()), static_cast<long>(hidden_)});
 }
 
-}  // namespace
-
 Var Namer::loss(const std::vector<std::size_t>& numbers) {
-  const Var h0 = reshape(tanh(init_.forward(Var(number_vectors(numbers)))),
-                         {1, static_cast<long>(numbers.size()), static_cast<long>(hidden_)});
   std::vector<std::vector<std::size_t>> names;
   for (std::size_t n : numbers) names.push_back(name_of_number(n));
-  return forced_loss(decoder_, names, h0, 0, 0);  // <end> doubles as the start token
+  return forced_loss(decoder_, names, start_state(numbers), 0, 0);  // <end> doubles as the start token
 }
 
 std::vector<std::vector<std::size_t>> Namer::name(const std::vector<std::size_t>& numbers) {
   NoGradGuard no_grad;
-  const Var h0 = reshape(tanh(init_.forward(Var(number_vectors(numbers)))),
-                         {1, static_cast<long>(numbers.size()), static_cast<long>(hidden_)});
-  return decoder_.greedy(h0, 0, 0, 3);
+  return decoder_.greedy(start_state(numbers), 0, 0, 3);
 }
 
 // ---- (b) the translator ----
@@ -196,17 +173,23 @@ Config config(bool quick, std::uint64_t seed) {
 
 namespace {
 
+// Token ids as text: their words, separated by spaces.
+std::string spelled(const std::vector<std::size_t>& ids, const std::vector<std::string>& words) {
+  std::string text;
+  for (std::size_t id : ids) text.append(text.empty() ? "" : " ").append(words[id]);
+  return text;
+}
+
 // (b)'s training and test, shared by the lesson's pairs and a learner's: `draw` gives each training batch,
 // tests[k] holds the test pairs with sources of k + 1 words (possibly none).
 void train_and_test(Result& r, const Config& c, Translator& translator, const std::vector<Pairs>& tests, Rng& rng,
-                    const std::function<Pairs(Rng&)>& draw, const std::function<std::string(std::size_t)>& source_word,
-                    const std::function<std::string(std::size_t)>& target_word) {
+                    const std::function<Pairs(Rng&)>& draw, const std::vector<std::string>& source_words,
+                    const std::vector<std::string>& target_words) {
   Trainer trainer(translator.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   Progress translating("(b) translating", c.steps);
   for (std::size_t step = 1; step <= c.steps; ++step) {
     trainer.set_learning_rate(step > 2 * c.steps / 3 ? c.learning_rate / 10 : c.learning_rate);  // settle at the end
-    const Pairs batch = draw(rng);
-    const double loss = trainer.step(translator.loss(batch));
+    const double loss = trainer.step(translator.loss(draw(rng)));
     translating.update(step, loss);
   }
   std::size_t right_in_range = 0, total_in_range = 0;
@@ -224,10 +207,7 @@ void train_and_test(Result& r, const Config& c, Translator& translator, const st
     }
     if (length == 3 || length == c.max_length || length == c.max_length + 2) {
       for (std::size_t i = 0; i < std::min<std::size_t>(2, outputs.size()); ++i) {
-        std::string source, output;
-        for (std::size_t w : tests[k].sources[i]) source.append(source.empty() ? "" : " ").append(source_word(w));
-        for (std::size_t w : outputs[i]) output.append(output.empty() ? "" : " ").append(target_word(w));
-        r.examples.emplace_back(source, output);
+        r.examples.emplace_back(spelled(tests[k].sources[i], source_words), spelled(outputs[i], target_words));
       }
     }
   }
@@ -275,7 +255,7 @@ Result experiment(const Config& c) {
     if (length >= c.held_out_from) test_sources.insert(tests.back().sources.begin(), tests.back().sources.end());
   }
   Translator translator(number_words().size(), 10, c.embedding, c.hidden, rng);
-  train_and_test(r, c, translator, tests, rng, [&](Rng& draw) {
+  const auto unseen_batch = [&](Rng& draw) {
     Pairs batch;
     while (batch.sources.size() < c.batch) {
       Pairs one = translation_pairs(1, c.min_length, c.max_length, draw);
@@ -284,7 +264,9 @@ Result experiment(const Config& c) {
       batch.targets.push_back(one.targets[0]);
     }
     return batch;
-  }, [](std::size_t w) { return number_words()[w]; }, [](std::size_t d) { return std::to_string(d); });
+  };
+  const std::vector<std::string> digits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+  train_and_test(r, c, translator, tests, rng, unseen_batch, number_words(), digits);
   return r;
 }
 
@@ -292,7 +274,7 @@ Result experiment_on(const Config& c, const TextPairs& text) {
   Result r;
   Rng rng(c.seed * 100 + 9);
   std::vector<std::size_t> order(text.pairs.sources.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::iota(order.begin(), order.end(), 0);
   rng.shuffle(order);
   const std::size_t split = order.size() * 4 / 5;
   Pairs train;
@@ -305,7 +287,7 @@ Result experiment_on(const Config& c, const TextPairs& text) {
     into.targets.push_back(target);
   }
   Translator translator(text.source_words.size(), text.target_words.size(), c.embedding, c.hidden, rng);
-  train_and_test(r, c, translator, tests, rng, [&](Rng& draw) {
+  const auto training_batch = [&](Rng& draw) {
     Pairs batch;
     for (std::size_t i = 0; i < c.batch; ++i) {
       const std::size_t pick = draw.below(train.sources.size());
@@ -313,7 +295,8 @@ Result experiment_on(const Config& c, const TextPairs& text) {
       batch.targets.push_back(train.targets[pick]);
     }
     return batch;
-  }, [&](std::size_t w) { return text.source_words[w]; }, [&](std::size_t w) { return text.target_words[w]; });
+  };
+  train_and_test(r, c, translator, tests, rng, training_batch, text.source_words, text.target_words);
   return r;
 }
 
@@ -321,8 +304,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   const std::string range = std::to_string(c.held_out_from) + "-" + std::to_string(c.max_length);
   const double longest = r.translation_accuracy.back();
   return {
-      {"(a) exact names of the " + std::to_string(r.held_out.size()) + " held-out numbers", r.naming_accuracy, ">= 0.95",
-       r.naming_accuracy >= 0.95},
+      {"(a) exact names of the " + std::to_string(r.held_out.size()) + " held-out numbers", r.naming_accuracy,
+       ">= 0.95", r.naming_accuracy >= 0.95},
       {"(b) exact-match accuracy on held-out sources of the trained lengths " + range, r.trained_lengths_accuracy,
        ">= 0.9", r.trained_lengths_accuracy >= 0.9},
       {"(b) exact-match accuracy at length " + std::to_string(c.longest_test) + ", beyond training", longest,
@@ -336,17 +319,16 @@ namespace {
 
 // Exact-match accuracy by source length; for the built-in task (not `own` pairs), the training lengths marked.
 void show_accuracy_by_length(Report& report, const Result& r, const Config& c, bool own) {
-  plot::LineChart by_length;
-  by_length.title = "Encoder-decoder: exact-match accuracy by input length";
-  by_length.x_label = "source length (words)";
-  by_length.y_label = "exact-match accuracy on test sources";
-  by_length.y_min = 0;
-  by_length.y_max = 1.02;
-  by_length.series = {{.name = "greedy decoding",
-                       .x = r.lengths,
-                       .y = r.translation_accuracy,
-                       .color = plot::palette()[1],
-                       .markers = true}};
+  plot::LineChart by_length{.title = "Encoder-decoder: exact-match accuracy by input length",
+                            .x_label = "source length (words)",
+                            .y_label = "exact-match accuracy on test sources",
+                            .series = {{.name = "greedy decoding",
+                                        .x = r.lengths,
+                                        .y = r.translation_accuracy,
+                                        .color = plot::color_of(nn::CellKind::gru),
+                                        .markers = true}},
+                            .y_min = 0,
+                            .y_max = 1.02};
   if (!own) by_length.x_marks = {static_cast<double>(c.min_length) - 0.5, static_cast<double>(c.max_length) + 0.5};
   report.plot("accuracy_by_length.svg", by_length.svg(), {}, by_length.text(60, 10));
 }
@@ -385,9 +367,7 @@ int run(const Options& options) {
     r = experiment(c);
     std::string names = "number   generated name\n";
     for (std::size_t i = 0; i < r.held_out.size(); ++i) {
-      std::string name;
-      for (std::size_t w : r.held_out_names[i]) name.append(name.empty() ? "" : " ").append(number_words()[w]);
-      names += "  " + std::to_string(r.held_out[i]) + "     " + name +
+      names += "  " + std::to_string(r.held_out[i]) + "     " + spelled(r.held_out_names[i], number_words()) +
                (r.held_out_names[i] == name_of_number(r.held_out[i]) ? "" : "   (wrong)") + "\n";
     }
     report.block(names);

@@ -70,6 +70,8 @@ class Namer : public nn::Module {
   std::vector<std::vector<std::size_t>> name(const std::vector<std::size_t>& numbers);
 
  private:
+  Var start_state(const std::vector<std::size_t>& numbers);  // tanh(W digits + b) as the decoder's h0 [1, B, H]
+
   std::size_t hidden_;
   nn::Linear init_;
   Decoder decoder_;

@@ -28,6 +28,12 @@ const std::vector<std::string>& palette() {
   return colors;
 }
 
+std::vector<double> integers(std::size_t first, std::size_t last) {
+  std::vector<double> values;
+  for (std::size_t i = first; i < last; ++i) values.push_back(static_cast<double>(i));
+  return values;
+}
+
 std::string format_number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%g", v);

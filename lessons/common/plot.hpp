@@ -21,7 +21,7 @@ struct Series {
   std::string name{};            // empty: not in the legend (e.g. every seed after the first)
   std::vector<double> x{}, y{};  // a NaN or infinite y breaks the line there (and is skipped on a log axis if <= 0)
   std::string color{};           // "#rrggbb"; empty takes the next color of the palette
-  bool markers = false;      // a dot at every point, on the line
+  bool markers = false;          // a dot at every point, on the line
   bool dashed = false;
   bool scatter = false;  // dots only, no line
 };
@@ -32,13 +32,13 @@ struct ReferenceLine {
 };
 
 struct LineChart {
-  std::string title, x_label, y_label;
+  std::string title{}, x_label{}, y_label{};
   bool log_y = false;
-  std::vector<Series> series;
-  std::vector<ReferenceLine> reference_lines;
-  std::optional<double> y_min, y_max;                    // fix the y range instead of fitting the data
-  std::vector<std::pair<double, std::string>> x_labels;  // text ticks on the x axis instead of numbers
-  std::vector<double> x_marks;                           // thin vertical lines at these x
+  std::vector<Series> series{};
+  std::vector<ReferenceLine> reference_lines{};
+  std::optional<double> y_min{}, y_max{};                  // fix the y range instead of fitting the data
+  std::vector<std::pair<double, std::string>> x_labels{};  // text ticks on the x axis instead of numbers
+  std::vector<double> x_marks{};                           // thin vertical lines at these x
 
   std::string svg(int width = 760, int height = 440) const;
   std::string text(int width = 64, int height = 12) const;
@@ -51,26 +51,26 @@ struct BarSeries {
 };
 
 struct BarChart {
-  std::string title, y_label;
-  std::vector<std::string> categories;
-  std::vector<BarSeries> series;
-  std::vector<ReferenceLine> reference_lines;
+  std::string title{}, y_label{};
+  std::vector<std::string> categories{};
+  std::vector<BarSeries> series{};
+  std::vector<ReferenceLine> reference_lines{};
   bool log_y = false;
-  std::optional<double> y_max;
+  std::optional<double> y_max{};
 
   std::string svg(int width = 760, int height = 440) const;
   std::string text(int width = 40) const;
 };
 
 struct HeatMap {
-  std::string title, x_label, y_label, value_label;
+  std::string title{}, x_label{}, y_label{}, value_label{};
   std::size_t rows = 0, cols = 0;
-  std::vector<double> values;  // row-major; row 0 is drawn at the bottom (y grows upwards like a chart)
+  std::vector<double> values{};  // row-major; row 0 is drawn at the bottom (y grows upwards like a chart)
   double x_first = 0, x_last = 1, y_first = 0, y_last = 1;  // axis values at the centers of the edge cells
   bool log_scale = false;                                   // color by log10(value)
-  std::vector<std::string> row_labels;                      // text labels for the rows instead of y numbers
-  std::vector<std::pair<double, std::string>> x_labels;     // text labels on the x axis instead of numbers
-  std::vector<Series> paths;                                // drawn on top, in axis coordinates
+  std::vector<std::string> row_labels{};                    // text labels for the rows instead of y numbers
+  std::vector<std::pair<double, std::string>> x_labels{};   // text labels on the x axis instead of numbers
+  std::vector<Series> paths{};                              // drawn on top, in axis coordinates
 
   std::string svg(int width = 760, int height = 520) const;
 };
@@ -83,6 +83,9 @@ const std::vector<std::string>& palette();
 // One colour per recurrent cell across the course: the tanh RNN blue, the LSTM orange, the GRU green (palette()
 // 0, 1, 2); other models take the palette from 3 on.
 const std::string& color_of(nn::CellKind kind);
+
+// The x values first, first + 1, ..., last - 1 (time steps, lags, layers) for a series.
+std::vector<double> integers(std::size_t first, std::size_t last);
 
 // A number as short text: "0.9", "1", "1e-05" (%g).
 std::string format_number(double v);
