@@ -247,9 +247,9 @@ int run(const Options& options) {
     const int bag = r.bag[0].predictions[i], gru = r.gru[0].predictions[i];
     if (bag == gru && shown % 3 != 0) continue;  // mostly the disagreements, a few agreements
     ++shown;
-    auto mark = [&](int p) { return std::string(p == review.label ? "ok " : "NO "); };
-    table += std::string(review.label ? "positive  " : "negative  ") + mark(bag) + "  " + mark(gru) + "  " +
-             sentence(review) + "\n";
+    auto mark = [&](int p) { return p == review.label ? "ok   " : "NO   "; };
+    table.append(review.label ? "positive  " : "negative  ").append(mark(bag)).append(mark(gru));
+    table.append(sentence(review)).append("\n");
   }
   report.block(table);
   if (!own) report.say("where-bags-fail");
