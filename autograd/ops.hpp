@@ -5,6 +5,7 @@
 //   linalg.cpp       matmul, linear
 //   shape.cpp        reshape, permute, transpose, slice, select, concat, stack, index_select
 //   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss, bce_with_logits
+//   ctc.cpp          ctc_loss
 //   cells.cpp        fused_lstm_cell, fused_gru_cell, fused_lstm_layer, fused_gru_layer, fused_rnn_layer
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
@@ -79,6 +80,12 @@ Var softmax(const Var& x, long axis);      // exp(log_softmax(x))
 Var cross_entropy(const Var& logits, const std::vector<std::size_t>& targets);
 // Mean of (prediction - target)^2 over all elements; the shapes must match.
 Var mse_loss(const Var& prediction, const Var& target);
+// Connectionist temporal classification (autograd/ctc.cpp): log_probs [T, B, C] (a log_softmax over C), the label
+// sequence of each of the B sequences (labels in 0..C-1, never `blank`) and its number of frames (<= T). Returns
+// the mean over the batch of -log p(labels | x) / max(1, number of labels): PyTorch's ctc_loss(reduction="mean").
+// Refuses (ShapeError) labels that need more frames than a sequence has.
+Var ctc_loss(const Var& log_probs, const std::vector<std::vector<std::size_t>>& targets,
+             const std::vector<std::size_t>& input_lengths, std::size_t blank = 0);
 // Binary cross-entropy on logits z with targets y in [0, 1], fused with the sigmoid so it is stable for any z:
 // mean of -[y log sigma(z) + (1 - y) log(1 - sigma(z))] = mean of max(z, 0) - z y + log(1 + e^-|z|).
 Var bce_with_logits(const Var& logits, const Var& targets);

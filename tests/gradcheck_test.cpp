@@ -86,6 +86,10 @@ const std::map<std::string, OpCase>& op_table() {
       {"softmax", {{{3, 4}}, Domain::any, [](const Vars& x) { return softmax(x[0], 1); }}},
       {"log_softmax", {{{3, 4}}, Domain::any, [](const Vars& x) { return log_softmax(x[0], 0); }}},
       {"cross_entropy", {{{4, 5}}, Domain::any, [](const Vars& x) { return cross_entropy(x[0], {1, 0, 4, 1}); }}},
+      {"ctc_loss (any input)", {{{6, 2, 4}}, Domain::any, [](const Vars& x) { return ctc_loss(x[0], {{1, 2}, {3, 3}}, {6, 5}); }}},
+      {"ctc_loss after log_softmax (repeats and no labels)", {{{5, 3, 3}}, Domain::any, [](const Vars& x) {
+         return ctc_loss(log_softmax(x[0], 2), {{1, 1}, {}, {2, 1, 2}}, {5, 4, 5});
+       }}},
       {"mse_loss", {{{3, 2}, {3, 2}}, Domain::any, [](const Vars& x) { return mse_loss(x[0], x[1]); }}},
       {"linear", {{{5, 3}, {4, 3}, {4}}, Domain::any, [](const Vars& x) { return linear(x[0], x[1], x[2]); }}},
       {"linear 3-d input without bias", {{{2, 3, 4}, {2, 4}}, Domain::any, [](const Vars& x) { return linear(x[0], x[1], Var()); }}},
@@ -197,6 +201,8 @@ GRADCHECK_TEST("index_select (repeated rows)")
 GRADCHECK_TEST("softmax")
 GRADCHECK_TEST("log_softmax")
 GRADCHECK_TEST("cross_entropy")
+GRADCHECK_TEST("ctc_loss (any input)")
+GRADCHECK_TEST("ctc_loss after log_softmax (repeats and no labels)")
 GRADCHECK_TEST("mse_loss")
 GRADCHECK_TEST("linear")
 GRADCHECK_TEST("linear 3-d input without bias")

@@ -1,0 +1,202 @@
+// Lesson 20's data: spoken words from eSpeak NG, cut apart and turned into normalized log-mel spectrograms.
+#include "lessons/20_speech_recognition.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "lessons/common/input.hpp"
+#include "tensor/parallel.hpp"
+
+extern char** environ;
+
+namespace rnnlab::lessons::lesson20 {
+
+const std::vector<std::string>& words() {
+  static const std::vector<std::string> all = {"zero",  "one",   "two",  "three", "four", "five", "six",
+                                               "seven", "eight", "nine", "yes",   "no",   "up",   "down",
+                                               "left",  "right", "on",   "off",   "stop", "go"};
+  return all;
+}
+
+const std::string& letters() {
+  static const std::string all = [] {
+    std::string seen;
+    for (const std::string& w : words()) {
+      for (char ch : w) {
+        if (seen.find(ch) == std::string::npos) seen += ch;
+      }
+    }
+    std::sort(seen.begin(), seen.end());
+    return seen;
+  }();
+  return all;
+}
+
+std::vector<std::size_t> spell(const std::string& word) {
+  std::vector<std::size_t> classes;
+  for (char ch : word) classes.push_back(letters().find(ch) + 1);
+  return classes;
+}
+
+std::string text_of(const std::vector<std::size_t>& classes) {
+  std::string text;
+  for (std::size_t k : classes) text += letters().at(k - 1);
+  return text;
+}
+
+std::string Speaker::name() const {
+  return voice + " " + std::to_string(speed) + " wpm pitch " + std::to_string(pitch);
+}
+
+namespace {
+
+const std::vector<std::string> accents = {"en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-gb-x-gbclan"};
+
+// Speakers from a list of variants: accent, speed (130-199 words a minute) and pitch (25-74) go round in steps that
+// share no factor with their ranges, so that the combinations differ.
+std::vector<Speaker> speakers(const std::vector<std::string>& variants, std::size_t count, std::size_t offset) {
+  std::vector<Speaker> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t j = i + offset;
+    out.push_back({accents[j % accents.size()] + "+" + variants[i % variants.size()],
+                   130 + static_cast<int>(j * 29 % 70), 25 + static_cast<int>(j * 31 % 50)});
+  }
+  return out;
+}
+
+// The text eSpeak NG reads: every word, with half a second of silence between (SSML breaks).
+std::string script() {
+  std::string text = "<speak>";
+  for (std::size_t i = 0; i < words().size(); ++i) text += (i ? "<break time=\"500ms\"/>" : "") + words()[i];
+  return text + "</speak>";
+}
+
+// Runs espeak-ng to write `speaker`'s words to `path` (through a temporary file, so that a run stopped half way,
+// or two runs at once, never leave half a file there).
+void synthesize(const Speaker& speaker, const std::filesystem::path& path) {
+  const std::string temporary = path.string() + ".tmp." + std::to_string(getpid());
+  const std::string speed = std::to_string(speaker.speed), pitch = std::to_string(speaker.pitch), text = script();
+  std::vector<std::string> arguments = {"espeak-ng", "-m",  "-v", speaker.voice, "-s", speed,
+                                        "-p",        pitch, "-w", temporary,     text};
+  std::vector<char*> argv;
+  for (std::string& a : arguments) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t child = 0;
+  const int spawned = posix_spawnp(&child, "espeak-ng", nullptr, nullptr, argv.data(), environ);
+  int status = 0;
+  if (spawned != 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::filesystem::remove(temporary);
+    throw InputError(spawned == ENOENT ? "espeak-ng: not installed; this lesson speaks its words with it "
+                                         "(apt-get install espeak-ng)"
+                                       : "espeak-ng: could not speak as " + speaker.name());
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+// The words of one speaker's recording: the spans between pauses, runs longer than 0.15 s of samples within 8 steps
+// of zero (of the 32768 of 16-bit sound: eSpeak NG's pauses are exact zeros, or nearly), each word with 80 ms of
+// silence added on both sides.
+std::vector<audio::Sound> cut_words(const audio::Sound& sound, const std::string& name) {
+  const std::size_t gap = sound.rate * 15 / 100, margin = sound.rate * 8 / 100, n = sound.samples.size();
+  auto quiet_at = [&](std::size_t t) { return std::abs(sound.samples[t]) <= 8.0 / 32768; };
+  std::vector<audio::Sound> out;
+  std::size_t t = 0;
+  while (t < n) {
+    while (t < n && quiet_at(t)) ++t;  // to the next sound
+    if (t == n) break;
+    std::size_t end = t, quiet = 0;
+    for (std::size_t u = t; u < n && quiet < gap; ++u) {
+      quiet = quiet_at(u) ? quiet + 1 : 0;
+      if (quiet == 0) end = u + 1;
+    }
+    audio::Sound word{std::vector<double>(margin, 0.0), sound.rate};
+    word.samples.insert(word.samples.end(), sound.samples.begin() + static_cast<long>(t),
+                        sound.samples.begin() + static_cast<long>(end));
+    word.samples.resize(word.samples.size() + margin, 0.0);
+    out.push_back(std::move(word));
+    t = end;
+  }
+  if (out.size() != words().size()) {
+    throw InputError(name + ": " + std::to_string(out.size()) + " words heard where " + std::to_string(words().size()) +
+                     " were spoken; delete the file to synthesize it again");
+  }
+  return out;
+}
+
+// Scales every band by the training frames' mean and standard deviation: x <- (x - mean) / deviation, for the
+// training and the test words alike (the test set's own statistics would leak what it holds).
+void normalize(Corpus& corpus, std::size_t mels) {
+  corpus.mean.assign(mels, 0);
+  corpus.deviation.assign(mels, 0);
+  double frames = 0;
+  for (const Utterance& u : corpus.train) {
+    for (std::size_t i = 0; i < u.features.size(); ++i) corpus.mean[i % mels] += u.features[i];
+    frames += static_cast<double>(u.features.shape()[0]);
+  }
+  for (double& m : corpus.mean) m /= frames;
+  for (const Utterance& u : corpus.train) {
+    for (std::size_t i = 0; i < u.features.size(); ++i)
+      corpus.deviation[i % mels] += std::pow(u.features[i] - corpus.mean[i % mels], 2);
+  }
+  for (double& d : corpus.deviation) d = std::sqrt(d / frames);
+  for (std::size_t m = 0; m < mels; ++m) {
+    corpus.silence.push_back((std::log(audio::energy_floor) - corpus.mean[m]) / corpus.deviation[m]);
+  }
+  for (std::vector<Utterance>* set : {&corpus.train, &corpus.test}) {
+    for (Utterance& u : *set) {
+      for (std::size_t i = 0; i < u.features.size(); ++i) {
+        u.features[i] = (u.features[i] - corpus.mean[i % mels]) / corpus.deviation[i % mels];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string cache_folder() { return RNNLAB_CACHE_DIR; }
+
+std::vector<Speaker> training_speakers() { return speakers({"m1", "m2", "m3", "m4", "f1", "f2", "f3"}, 21, 0); }
+std::vector<Speaker> test_speakers() { return speakers({"m5", "m6", "m7", "f4", "f5"}, 5, 3); }
+
+Corpus load_corpus(const std::string& cache, const audio::SpectrogramConfig& features) {
+  const std::filesystem::path folder = std::filesystem::path(cache) / "espeak-ng";
+  std::filesystem::create_directories(folder);
+  std::vector<Speaker> all = training_speakers();
+  const std::size_t trained = all.size();
+  for (const Speaker& s : test_speakers()) all.push_back(s);
+  // One recording a speaker: synthesized once (both cores at a time), then read from the cache.
+  std::vector<std::filesystem::path> files(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    files[i] =
+        folder / (all[i].voice + "_" + std::to_string(all[i].speed) + "_" + std::to_string(all[i].pitch) + ".wav");
+  }
+  std::vector<std::string> errors(all.size());
+  parallel_tasks(all.size(), [&](std::size_t i) {
+    try {
+      if (!std::filesystem::exists(files[i])) synthesize(all[i], files[i]);
+    } catch (const std::exception& e) {
+      errors[i] = e.what();
+    }
+  });
+  for (const std::string& e : errors) {
+    if (!e.empty()) throw InputError(e);
+  }
+  Corpus corpus;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const std::vector<audio::Sound> spoken = cut_words(audio::read_wav(files[i].string()), files[i].string());
+    for (std::size_t w = 0; w < spoken.size(); ++w) {
+      (i < trained ? corpus.train : corpus.test)
+          .push_back({w, i < trained ? i : i - trained, audio::log_mel_spectrogram(spoken[w], features)});
+    }
+    if (i == trained) corpus.example = spoken[7];  // "seven", by the first test speaker
+  }
+  normalize(corpus, features.mels);
+  return corpus;
+}
+
+}  // namespace rnnlab::lessons::lesson20
