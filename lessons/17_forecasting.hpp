@@ -54,7 +54,8 @@ class Forecaster : public nn::Module {
 struct Config {
   std::size_t hours = 2 * 8760;  // two years
   std::size_t history = 72, horizon = 24, period = 24, stride = 1;
-  std::size_t hidden = 32, batch = 64, training_steps = 1500;
+  // 1000 steps: on seeds 0-3 the GRU's gain over the best baseline was 0.15-0.21 (0.20 after 1500 on seed 0).
+  std::size_t hidden = 32, batch = 64, training_steps = 1000;
   double learning_rate = 1e-2, clip = 1;
   double margin = 0.1;  // the claim: the GRU's MSE is below every baseline's by at least this fraction
   std::uint64_t seed = 0;
