@@ -28,20 +28,14 @@
 
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
+#include "tensor/math.hpp"
 
 namespace rnnlab {
 
 namespace {
 
+using math::log_add;
 constexpr real minus_infinity = -std::numeric_limits<real>::infinity();
-
-// log(e^a + e^b), exact where one of them is -inf.
-real log_add(real a, real b) {
-  if (a == minus_infinity) return b;
-  if (b == minus_infinity) return a;
-  const real high = std::max(a, b);
-  return high + std::log1p(std::exp(std::min(a, b) - high));
-}
 
 void check_ctc(const Var& log_probs, const std::vector<std::vector<std::size_t>>& targets,
                const std::vector<std::size_t>& input_lengths, std::size_t blank) {

@@ -7,18 +7,14 @@
 #include <string>
 #include <utility>
 
+#include "tensor/math.hpp"
+
 namespace rnnlab::nn {
 
 namespace {
 
+using math::log_add;
 constexpr real minus_infinity = -std::numeric_limits<real>::infinity();
-
-real log_add(real a, real b) {
-  if (a == minus_infinity) return b;
-  if (b == minus_infinity) return a;
-  const real high = std::max(a, b);
-  return high + std::log1p(std::exp(std::min(a, b) - high));
-}
 
 void check_log_probs(const char* op, const Tensor& log_probs, std::size_t blank) {
   if (log_probs.dim() != 2 || log_probs.shape()[1] < 2 || blank >= log_probs.shape()[1]) {

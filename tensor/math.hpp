@@ -20,6 +20,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "tensor/shape.hpp"
 
@@ -80,6 +81,15 @@ inline real sigmoid(real x) {
   const real e = exp_nonpositive(-std::fabs(x));
   const real s = 1 / (1 + e);
   return x >= 0 ? s : e * s;
+}
+
+// log(e^a + e^b) = max + log1p(e^-(|a - b|)): adds two probabilities held as logarithms without leaving log space
+// (CTC's recursions and its beam search). Exact where either is -inf, the log of 0.
+inline real log_add(real a, real b) {
+  if (a == -std::numeric_limits<real>::infinity()) return b;
+  if (b == -std::numeric_limits<real>::infinity()) return a;
+  const real high = a > b ? a : b, low = a > b ? b : a;
+  return high + std::log1p(std::exp(low - high));
 }
 
 }  // namespace rnnlab::math
