@@ -24,6 +24,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "autograd/mode.hpp"
@@ -68,6 +69,15 @@ void check_ctc(const Var& log_probs, const std::vector<std::vector<std::size_t>>
     if (needed > input_lengths[b]) {
       throw ShapeError(which + ": " + std::to_string(targets[b].size()) + " labels need at least " +
                        std::to_string(needed) + " frames, and it has " + std::to_string(input_lengths[b]));
+    }
+  }
+  // A NaN would make every sum through its frame NaN and the loss say nothing of where it came from.
+  const real* lp = log_probs.value().data();
+  for (std::size_t i = 0; i < log_probs.value().size(); ++i) {
+    if (std::isnan(lp[i])) {
+      const std::size_t t = i / (batch * classes), b = i / classes % batch;
+      throw std::invalid_argument(shapes + ": NaN at frame " + std::to_string(t) + " of sequence " + std::to_string(b) +
+                                  ", class " + std::to_string(i % classes));
     }
   }
 }

@@ -6,6 +6,7 @@
 //   shape.cpp        reshape, permute, transpose, slice, select, concat, stack, index_select
 //   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss, bce_with_logits
 //   ctc.cpp          ctc_loss
+//   mixture.cpp      mixture_density_loss
 //   cells.cpp        fused_lstm_cell, fused_gru_cell, fused_lstm_layer, fused_gru_layer, fused_rnn_layer
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
@@ -86,6 +87,11 @@ Var mse_loss(const Var& prediction, const Var& target);
 // Refuses (ShapeError) labels that need more frames than a sequence has.
 Var ctc_loss(const Var& log_probs, const std::vector<std::vector<std::size_t>>& targets,
              const std::vector<std::size_t>& input_lengths, std::size_t blank = 0);
+// The bivariate Gaussian mixture and pen-lift loss of handwriting generation (Graves 2013, eqs. 18-26;
+// autograd/mixture.cpp): params [N, 1 + 6M] hold, per point, the pen-lift logit, then M mixture logits, M mu1,
+// M mu2, M log sigma1, M log sigma2 and M atanh rho (raw: squashed inside); targets [N, 3] hold (dx, dy, lift)
+// with lift 0 or 1. Returns the mean over the points of -log Pr(target).
+Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t components);
 // Binary cross-entropy on logits z with targets y in [0, 1], fused with the sigmoid so it is stable for any z:
 // mean of -[y log sigma(z) + (1 - y) log(1 - sigma(z))] = mean of max(z, 0) - z y + log(1 + e^-|z|).
 Var bce_with_logits(const Var& logits, const Var& targets);

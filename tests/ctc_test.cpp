@@ -89,6 +89,11 @@ TEST_SUITE("autograd") {
     CHECK_THROWS_AS(ctc_loss(lp, {{1}, {1}}, {3, 4}), ShapeError);  // longer than T
     CHECK_THROWS_AS(ctc_loss(lp, {{1}}, {3}), ShapeError);          // not one per sequence
     CHECK_THROWS_AS(ctc_loss(Var(Tensor::zeros({3, 4})), {{1}}, {3}), ShapeError);
+    Tensor with_nan = Tensor::zeros({3, 2, 4});
+    with_nan[(2 * 2 + 1) * 4 + 3] = std::nan("");
+    CHECK(message_of<std::invalid_argument>([&] {
+            ctc_loss(Var(with_nan), {{1}, {2}}, {3, 3});
+          }) == "ctc_loss: log_probs of shape [3, 2, 4]: NaN at frame 2 of sequence 1, class 3");
   }
 
 }  // TEST_SUITE("autograd")

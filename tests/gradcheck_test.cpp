@@ -90,6 +90,12 @@ const std::map<std::string, OpCase>& op_table() {
       {"ctc_loss after log_softmax (repeats and no labels)", {{{5, 3, 3}}, Domain::any, [](const Vars& x) {
          return ctc_loss(log_softmax(x[0], 2), {{1, 1}, {}, {2, 1, 2}}, {5, 4, 5});
        }}},
+      {"mixture_density_loss (one component)", {{{4, 7}}, Domain::any, [](const Vars& x) {
+         return mixture_density_loss(x[0], Tensor::from({4, 3}, {0.3, -0.2, 0, -1.1, 0.4, 1, 0.05, 0.9, 0, 2, -1, 1}), 1);
+       }}},
+      {"mixture_density_loss (three components)", {{{3, 19}}, Domain::any, [](const Vars& x) {
+         return mixture_density_loss(x[0], Tensor::from({3, 3}, {0.3, -0.2, 1, -1.1, 0.4, 0, 0.5, 0.5, 1}), 3);
+       }}},
       {"mse_loss", {{{3, 2}, {3, 2}}, Domain::any, [](const Vars& x) { return mse_loss(x[0], x[1]); }}},
       {"linear", {{{5, 3}, {4, 3}, {4}}, Domain::any, [](const Vars& x) { return linear(x[0], x[1], x[2]); }}},
       {"linear 3-d input without bias", {{{2, 3, 4}, {2, 4}}, Domain::any, [](const Vars& x) { return linear(x[0], x[1], Var()); }}},
@@ -203,6 +209,8 @@ GRADCHECK_TEST("log_softmax")
 GRADCHECK_TEST("cross_entropy")
 GRADCHECK_TEST("ctc_loss (any input)")
 GRADCHECK_TEST("ctc_loss after log_softmax (repeats and no labels)")
+GRADCHECK_TEST("mixture_density_loss (one component)")
+GRADCHECK_TEST("mixture_density_loss (three components)")
 GRADCHECK_TEST("mse_loss")
 GRADCHECK_TEST("linear")
 GRADCHECK_TEST("linear 3-d input without bias")
