@@ -10,7 +10,7 @@ using namespace rnnlab::lessons;
 using rnnlab::testing::message_of;
 
 TEST_SUITE("lessons") {
-  TEST_CASE("hershey: glyphs parse into strokes, a long glyph continues on the next line") {
+  TEST_CASE("hershey: glyphs parse into strokes and a long glyph continues on the next line") {
     // '!' of the Roman simplex font (two strokes) and a glyph split over two lines.
     const std::string text =
         "12345  9MWRFRT RRYQZR[SZRY\n"
@@ -25,7 +25,7 @@ TEST_SUITE("lessons") {
     CHECK(glyphs[1].strokes == std::vector<hershey::Stroke>{{{-4, -12}, {-4, -5}, {4, -12}}});
   }
 
-  TEST_CASE("hershey: what is not a glyph is refused, naming the file and the line") {
+  TEST_CASE("hershey: what is not a glyph is refused by file and line") {
     CHECK(message_of<InputError>([] { (void)hershey::parse_font("12345  9MWRFRT RRYQZR[SZRY\nhello\n", "f.jhf"); }) ==
           "f.jhf line 2: not a Hershey glyph (a 5-digit number, a 3-digit count, then coordinate pairs)");
     CHECK_CONTAINS(message_of<InputError>([] { (void)hershey::parse_font("12345  9MWRFRT\n", "f.jhf"); }),
@@ -33,7 +33,7 @@ TEST_SUITE("lessons") {
     CHECK_THROWS_AS((void)hershey::parse_font("", "f.jhf"), InputError);
   }
 
-  TEST_CASE("hershey: pen offsets add up to the path, and the pen lifts at each stroke's end") {
+  TEST_CASE("hershey: pen offsets add up to the path and the pen lifts at each stroke's end") {
     const std::vector<hershey::Stroke> strokes = {{{0, 0}, {1, 2}, {3, 2}}, {{5, 5}, {5, 7}}};
     const hershey::PenOffsets o = hershey::pen_offsets(strokes);
     CHECK(o.dx == std::vector<double>{1, 2, 2, 0});
@@ -41,7 +41,7 @@ TEST_SUITE("lessons") {
     CHECK(o.lift == std::vector<double>{0, 1, 0, 1});
   }
 
-  TEST_CASE("hershey: a writer with a steady hand keeps the glyph's path, resampled evenly") {
+  TEST_CASE("hershey: a writer with a steady hand keeps the glyph's path resampled evenly") {
     hershey::Glyph line{.left = 0, .right = 10, .strokes = {{{0, 0}, {10, 0}}}};
     hershey::Hand steady{.slant = 0, .stretch = 0, .rotation = 0, .spacing = 1, .noise = 0};
     Rng rng(3);
@@ -59,7 +59,7 @@ TEST_SUITE("lessons") {
     CHECK(hershey::write(line, steady, again) == written);
   }
 
-  TEST_CASE("hershey: Debian's cursive font, where installed, holds the 95 printable characters") {
+  TEST_CASE("hershey: Debian's cursive font (where installed) holds the 95 printable characters") {
     const std::string path = hershey::font_path("cursive");
     if (!std::filesystem::exists(path)) {
       MESSAGE("hershey-fonts-data is not installed: skipped");
