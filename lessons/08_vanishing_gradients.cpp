@@ -121,7 +121,7 @@ Result experiment(const Config& c) {
       for (std::size_t t = 0; t < r.heat_rows; ++t) r.heat[t * r.heat_cols + col] = columns[col][t];
   }
 
-  // (3) The derivatives, by autograd itself: d/dx sum(f(x)) = f'(x) elementwise.
+  // (1, continued) Why it decays: the derivatives, by autograd itself: d/dx sum(f(x)) = f'(x) elementwise.
   {
     const Tensor grid = Tensor::arange(-6, 6.0001, 0.05);
     Var x1(grid, true), x2(grid, true);
@@ -132,7 +132,7 @@ Result experiment(const Config& c) {
     r.sigmoid_derivative.assign(x2.grad().values().begin(), x2.grad().values().end());
   }
 
-  // (4) The gap sweep.
+  // (3) The gap sweep.
   r.gaps = gap::sweep(c.gap, nn::CellKind::tanh_rnn, "tanh RNN, gap sweep", c.seed + 5);
   return r;
 }

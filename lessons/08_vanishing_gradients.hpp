@@ -15,7 +15,7 @@ namespace rnnlab::lessons::lesson08 {
 
 // ---- the lesson ----
 
-// (1) is error_norm_by_lag (lessons/common/tasks/error_by_lag.hpp) in random nets; (4) the gap task
+// (1) is error_norm_by_lag (lessons/common/tasks/error_by_lag.hpp) in random nets; (3) the gap task
 // (lessons/common/tasks/gap.hpp) with a tanh RNN.
 struct Config {
   RandomNetConfig norms;
