@@ -32,7 +32,7 @@ std::string to_dot(const Var& root, std::size_t max_values) {
     const std::size_t id = ids[node];
     std::string label = node->name.empty() ? node->op : node->name + " = " + node->op;
     if (node->backward == nullptr && node->inputs.empty()) label = node->name.empty() ? "leaf" : node->name;
-    label += "\\n" + to_string(node->value.shape());
+    if (node->value.dim() > 0) label += "\\n" + to_string(node->value.shape());  // a scalar's shape [] says nothing
     if (node->value.size() <= max_values) {
       label += "\\nvalue " + numbers(node->value);
       if (node->has_grad) label += "\\ngrad " + numbers(node->grad);

@@ -302,6 +302,8 @@ TEST_CASE("to_dot draws the graph") {
   std::size_t edges = 0;
   for (std::size_t at = dot.find("->"); at != std::string::npos; at = dot.find("->", at + 1)) ++edges;
   CHECK(edges == 5);  // a->mul, b->mul, mul->add, a->add, add->tanh
+  CHECK(dot.find("[]") == std::string::npos);  // scalars: no shape line
+  CHECK_CONTAINS(to_dot(sum(Var(Tensor::zeros({2, 3}), true))), "leaf\\n[2, 3]");
 }
 
 TEST_CASE("an empty (default-constructed) Var refuses every use with a message and never crashes") {
