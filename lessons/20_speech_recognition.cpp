@@ -137,6 +137,7 @@ Trained train(const Corpus& corpus, const Batch& test, std::size_t hidden, bool 
   Trained t;
   t.name = std::string(bidirectional ? "bidirectional" : "one-way") + " LSTM, " + std::to_string(hidden) + " units" +
            (bidirectional ? " each way" : "");
+  t.hidden = hidden;
   t.parameters = model.num_parameters();
   Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   std::vector<const Utterance*> picked(c.batch);
@@ -331,7 +332,7 @@ int run(const Options& options) {
                           {"mels", c.features.mels}});
   report.say("the-model", {{"bi_hidden", c.bi_hidden},
                            {"bi_parameters", r.bi.parameters},
-                           {"uni_hidden", r.uni.name.substr(r.uni.name.find(", ") + 2)},
+                           {"uni_hidden", r.uni.hidden},
                            {"uni_parameters", r.uni.parameters},
                            {"steps", c.steps},
                            {"batch", c.batch},

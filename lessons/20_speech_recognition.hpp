@@ -81,7 +81,7 @@ struct Curve {
 };
 struct Trained {
   std::string name;
-  std::size_t parameters = 0;
+  std::size_t hidden = 0, parameters = 0;
   Curve curve;
   double letter_error = 0, word_error = 0;            // greedy (best path) decoding
   double beam_letter_error = 0, beam_word_error = 0;  // prefix beam search
