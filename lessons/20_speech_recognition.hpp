@@ -72,6 +72,7 @@ struct Config {
   std::size_t bi_hidden = 48, uni_hidden = 0;  // 0: as many as make the one-way model's parameters match
   std::size_t steps = 1000, batch = 16, evaluate_every = 50, beam = 8;
   double learning_rate = 1e-2, clip = 1;
+  double letter_error_at_most = 0.1;  // the claim's bound; the quick budget states a weaker one
   std::uint64_t seed = 0;
 };
 Config config(bool quick, std::uint64_t seed);
