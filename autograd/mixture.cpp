@@ -18,6 +18,7 @@
 //   dloss/ds1^_j = -gamma_j (d1 (d1 - rho d2) / q - 1)        (and s2^)
 //   dloss/drho^_j = -gamma_j (rho + d1 d2 - Z rho / q)        (through drho/drho^ = q)
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -103,6 +104,23 @@ Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t c
     g *= y.grad.item();
     accumulate_grad(*y.inputs[0], std::move(g));
   });
+}
+
+std::array<real, 3> sample_mixture(const real* params, std::size_t components, real bias, Rng& rng) {
+  const std::size_t M = components;
+  const real *pi_hat = params + 1, *mu1 = pi_hat + M, *mu2 = mu1 + M, *s1_hat = mu2 + M, *s2_hat = s1_hat + M,
+             *rho_hat = s2_hat + M;
+  const real pi_max = *std::max_element(pi_hat, pi_hat + M);
+  std::vector<real> weight(M);
+  real total = 0;
+  for (std::size_t j = 0; j < M; ++j) total += weight[j] = std::exp((pi_hat[j] - pi_max) * (1 + bias));
+  real pick = rng.uniform() * total;
+  std::size_t j = 0;
+  while (j + 1 < M && (pick -= weight[j]) > 0) ++j;
+  const real s1 = std::exp(s1_hat[j] - bias), s2 = std::exp(s2_hat[j] - bias), rho = std::tanh(rho_hat[j]);
+  const real z1 = rng.normal(), z2 = rng.normal();
+  const real lift = rng.uniform() < 1 / (1 + std::exp(-params[0])) ? 1 : 0;
+  return {mu1[j] + s1 * z1, mu2[j] + s2 * (rho * z1 + std::sqrt(1 - rho * rho) * z2), lift};
 }
 
 }  // namespace rnnlab

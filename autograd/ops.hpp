@@ -11,9 +11,11 @@
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "autograd/var.hpp"
+#include "tensor/random.hpp"
 
 namespace rnnlab {
 
@@ -92,6 +94,12 @@ Var ctc_loss(const Var& log_probs, const std::vector<std::vector<std::size_t>>& 
 // M mu2, M log sigma1, M log sigma2 and M atanh rho (raw: squashed inside); targets [N, 3] hold (dx, dy, lift)
 // with lift 0 or 1. Returns the mean over the points of -log Pr(target).
 Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t components);
+// One draw (dx, dy, lift) from the distribution one row of those params describes: a component j with
+// probability pi_j, then dx = mu1 + s1 z1, dy = mu2 + s2 (rho z1 + sqrt(1 - rho^2) z2) for standard normal z1, z2,
+// and lift 1 with probability e. bias >= 0 is Graves's sampling bias (eqs. 61-62): the mixture logits times
+// 1 + bias and the sigmas times e^-bias; 0 draws from the distribution itself, a large one nears the likeliest
+// component's mean.
+std::array<real, 3> sample_mixture(const real* params, std::size_t components, real bias, Rng& rng);
 // Binary cross-entropy on logits z with targets y in [0, 1], fused with the sigmoid so it is stable for any z:
 // mean of -[y log sigma(z) + (1 - y) log(1 - sigma(z))] = mean of max(z, 0) - z y + log(1 + e^-|z|).
 Var bce_with_logits(const Var& logits, const Var& targets);

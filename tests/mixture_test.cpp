@@ -68,4 +68,47 @@ TEST_SUITE("autograd") {
                    "target 1 lifts the pen by 0.5");
   }
 
+  TEST_CASE("sample_mixture: draws have the component's means and covariance and the lift's chance") {
+    const real mu1 = 1, mu2 = -2, s1 = 0.5, s2 = 2, rho = 0.6, lift_logit = 0.4;
+    const Tensor p = one_component(lift_logit, mu1, mu2, s1, s2, rho);
+    Rng rng(11);
+    const int n = 200'000;
+    real m1 = 0, m2 = 0, v1 = 0, v2 = 0, c12 = 0, lifts = 0;
+    for (int i = 0; i < n; ++i) {
+      const auto [x1, x2, lift] = sample_mixture(p.data(), 1, 0, rng);
+      m1 += x1, m2 += x2, v1 += (x1 - mu1) * (x1 - mu1), v2 += (x2 - mu2) * (x2 - mu2), c12 += (x1 - mu1) * (x2 - mu2);
+      lifts += lift;
+    }
+    CHECK(m1 / n == doctest::Approx(mu1).epsilon(0.01));
+    CHECK(m2 / n == doctest::Approx(mu2).epsilon(0.01));
+    CHECK(std::sqrt(v1 / n) == doctest::Approx(s1).epsilon(0.01));
+    CHECK(std::sqrt(v2 / n) == doctest::Approx(s2).epsilon(0.01));
+    CHECK(c12 / std::sqrt(v1 * v2) == doctest::Approx(rho).epsilon(0.01));
+    CHECK(lifts / n == doctest::Approx(1 / (1 + std::exp(-lift_logit))).epsilon(0.01));
+  }
+
+  TEST_CASE("sample_mixture: components are picked by weight and the bias sharpens the mixture") {
+    // Two far-apart components, weights 1/4 and 3/4 (logits 0 and log 3), sigma 0.1.
+    const Tensor p = Tensor::from({1, 13}, {0, 0, std::log(3.0), -5, 5, 0, 0, std::log(0.1), std::log(0.1),
+                                            std::log(0.1), std::log(0.1), 0, 0});
+    Rng rng(12);
+    auto share_right = [&](real bias, real* spread) {
+      real right = 0, squares = 0;
+      const int n = 40'000;
+      for (int i = 0; i < n; ++i) {
+        const real x = sample_mixture(p.data(), 2, bias, rng)[0];
+        right += x > 0;
+        squares += (x - (x > 0 ? 5 : -5)) * (x - (x > 0 ? 5 : -5));
+      }
+      *spread = std::sqrt(squares / n);
+      return right / n;
+    };
+    real spread = 0;
+    CHECK(share_right(0, &spread) == doctest::Approx(0.75).epsilon(0.02));
+    CHECK(spread == doctest::Approx(0.1).epsilon(0.02));
+    // bias 1: weights proportional to 1 and 3^2, sigmas times 1/e.
+    CHECK(share_right(1, &spread) == doctest::Approx(0.9).epsilon(0.02));
+    CHECK(spread == doctest::Approx(0.1 / std::numbers::e).epsilon(0.02));
+  }
+
 }  // TEST_SUITE
