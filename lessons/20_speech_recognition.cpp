@@ -342,11 +342,10 @@ int run(const Options& options) {
   show_example(report, r, c);
   show_learning(report, r);
   report.block(mistakes(r));
-  auto percent = [](double share) { return plot::format_number(std::round(1000 * share) / 10) + "%"; };
-  report.say("decoding", {{"bi_greedy", percent(r.bi.letter_error)},
-                          {"bi_beam", percent(r.bi.beam_letter_error)},
-                          {"bi_words", percent(r.bi.word_error)},
-                          {"uni_greedy", percent(r.uni.letter_error)},
+  report.say("decoding", {{"bi_greedy", plot::percent(r.bi.letter_error)},
+                          {"bi_beam", plot::percent(r.bi.beam_letter_error)},
+                          {"bi_words", plot::percent(r.bi.word_error)},
+                          {"uni_greedy", plot::percent(r.uni.letter_error)},
                           {"beam", c.beam}});
   for (const Trained* t : {&r.bi, &r.uni}) {
     const std::string who = t == &r.bi ? "bidirectional: " : "one-way: ";

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 
 namespace rnnlab::lessons::plot {
@@ -33,6 +34,8 @@ std::vector<double> integers(std::size_t first, std::size_t last) {
   for (std::size_t i = first; i < last; ++i) values.push_back(static_cast<double>(i));
   return values;
 }
+
+std::string percent(double share) { return format_number(std::round(1000 * share) / 10) + "%"; }
 
 std::string format_number(double v) {
   char buffer[32];
@@ -577,6 +580,51 @@ std::string HeatMap::svg(int width, int height) const {
        num(f.bottom - f.top) + "\" fill=\"none\" stroke=\"#333\"/>\n";
   s += axis_labels(f, x_label, y_label);
   s += color_scale(f, lo, hi, log_scale, value_label);
+  return s + "</svg>\n";
+}
+
+PenLine ellipse(double x, double y, double s1, double s2, double rho, const std::string& color, double width) {
+  // (x, y) + L (cos a, sin a) with L = [[s1, 0], [s2 rho, s2 sqrt(1 - rho^2)]], L L^T the covariance.
+  PenLine line{.color = color, .width = width};
+  for (int k = 0; k <= 32; ++k) {
+    const double a = 2 * std::numbers::pi * k / 32;
+    line.points.emplace_back(x + s1 * std::cos(a), y + s2 * (rho * std::cos(a) + std::sqrt(1 - rho * rho) * std::sin(a)));
+  }
+  return line;
+}
+
+std::string Drawing::svg() const {
+  const std::size_t rows = (panels.size() + columns - 1) / std::max<std::size_t>(columns, 1);
+  const int size = panel_size, label_height = 16, top = 40;
+  const int width = static_cast<int>(columns) * size + 20, height = top + static_cast<int>(rows) * (size + label_height) + 10;
+  const Frame f{width, height, 10, width - 10.0, top, height - 10.0};
+  std::string s = header(f, title);
+  for (std::size_t i = 0; i < panels.size(); ++i) {
+    const Panel& p = panels[i];
+    const double left = 10.0 + static_cast<double>(i % columns * size), upper = top + static_cast<double>(i / columns) * (size + label_height);
+    // One scale for both axes, the panel's drawing centred in it with a margin of 8 pixels.
+    double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo, ylo = xlo, yhi = -xlo;
+    for (const PenLine& line : p.lines) {
+      for (const auto& [x, y] : line.points) {
+        if (!std::isfinite(x) || !std::isfinite(y)) continue;
+        xlo = std::min(xlo, x), xhi = std::max(xhi, x), ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+      }
+    }
+    if (xlo <= xhi) {
+      const double span = std::max({xhi - xlo, yhi - ylo, 1e-9}), scale = (size - 16) / span;
+      const double x0 = left + size / 2.0 - scale * (xlo + xhi) / 2, y0 = upper + size / 2.0 - scale * (ylo + yhi) / 2;
+      for (const PenLine& line : p.lines) {
+        s += "<polyline fill=\"none\" stroke=\"" + line.color + "\" stroke-width=\"" + num(line.width) +
+             "\" stroke-linecap=\"round\" stroke-linejoin=\"round\" points=\"";
+        for (const auto& [x, y] : line.points) {
+          if (std::isfinite(x) && std::isfinite(y)) s += num(x0 + scale * x) + "," + num(y0 + scale * y) + " ";
+        }
+        s += "\"/>\n";
+      }
+    }
+    s += "<text x=\"" + num(left + size / 2.0) + "\" y=\"" + num(upper + size + 12) +
+         "\" text-anchor=\"middle\" font-size=\"11\">" + escape_xml(p.label) + "</text>\n";
+  }
   return s + "</svg>\n";
 }
 

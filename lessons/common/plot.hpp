@@ -75,6 +75,28 @@ struct HeatMap {
   std::string svg(int width = 760, int height = 520) const;
 };
 
+// Pen drawings in a grid of panels (lesson 21's handwriting): each panel's lines are drawn to one scale, fitted to
+// the panel, y growing downwards as on paper; a panel's label is written under it.
+struct PenLine {
+  std::vector<std::pair<double, double>> points{};
+  std::string color = "#000000";
+  double width = 1.6;
+};
+struct Panel {
+  std::string label{};
+  std::vector<PenLine> lines{};
+};
+// The 1-sigma ellipse of a bivariate Gaussian centred at (x, y) with standard deviations s1, s2 and correlation rho.
+PenLine ellipse(double x, double y, double s1, double s2, double rho, const std::string& color, double width = 0.8);
+struct Drawing {
+  std::string title{};
+  std::vector<Panel> panels{};
+  std::size_t columns = 8;
+  int panel_size = 90;  // pixels a side
+
+  std::string svg() const;
+};
+
 // Writes an SVG (or any text) to a file; throws std::runtime_error naming the file on failure.
 void save(const std::string& path, const std::string& content);
 
@@ -89,6 +111,9 @@ std::vector<double> integers(std::size_t first, std::size_t last);
 
 // A number as short text: "0.9", "1", "1e-05" (%g).
 std::string format_number(double v);
+
+// A share as a percentage with one decimal: 0.9543 -> "95.4%".
+std::string percent(double share);
 
 // Escapes &, <, >, " and ' for XML and HTML text.
 std::string escape_xml(const std::string& text);
