@@ -37,6 +37,7 @@
 #include "lessons/18_sentiment.hpp"
 #include "lessons/19_seq2seq.hpp"
 #include "lessons/20_speech_recognition.hpp"
+#include "lessons/21_handwriting.hpp"
 
 using namespace rnnlab;
 using namespace rnnlab::lessons;
@@ -57,7 +58,7 @@ const std::vector<Lesson>& every_lesson() {
       {lesson10::info, lesson10::run}, {lesson11::info, lesson11::run}, {lesson12::info, lesson12::run},
       {lesson13::info, lesson13::run}, {lesson14::info, lesson14::run}, {lesson15::info, lesson15::run},
       {lesson16::info, lesson16::run}, {lesson17::info, lesson17::run}, {lesson18::info, lesson18::run},
-      {lesson19::info, lesson19::run}, {lesson20::info, lesson20::run}};
+      {lesson19::info, lesson19::run}, {lesson20::info, lesson20::run}, {lesson21::info, lesson21::run}};
   return lessons;
 }
 
