@@ -108,7 +108,7 @@ class Writer : public nn::Module {
 struct Config {
   DataConfig data;
   std::size_t recognizer_hidden = 48, bag_hidden = 64, recognizer_steps = 400, batch = 32;
-  std::size_t writer_hidden = 48, components = 8, writer_steps = 1500, writer_batch = 16;
+  std::size_t writer_hidden = 48, components = 8, writer_steps = 1000, writer_batch = 16;
   std::size_t single_hidden = 52;  // one Gaussian: 18,675 parameters, the mixture's 18,529
   std::size_t evaluate_every = 100, samples_per_letter = 10, samples_shown = 4;
   double learning_rate = 1e-2, writer_learning_rate = 1e-2, clip = 1, sampling_bias = 2;
