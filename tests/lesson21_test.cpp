@@ -98,8 +98,58 @@ TEST_SUITE("lesson 21") {
     lesson21::DataConfig c;
     c.train_fonts = {"futural", "no_such_font"};
     const std::string message = message_of<InputError>([&] { (void)lesson21::handwriting(c); });
-    CHECK(message == hershey::font_path("no_such_font") +
-                         ": not installed; this lesson writes with the Hershey fonts (apt-get install hershey-fonts-data)");
+    CHECK(message ==
+          hershey::font_path("no_such_font") +
+              ": not installed; this lesson writes with the Hershey fonts (apt-get install hershey-fonts-data)");
+  }
+
+  TEST_CASE("a learner's letters: read from CSV in the fonts' units and read back by the recognizer's helpers") {
+    const lesson21::LetterScale scale{.size = 20, .spacing = 3};
+    // Two letters in pixels, a header, a comment, CRLF line ends and spaces around the fields.
+    const std::string text =
+        "sample,letter,stroke,x,y\r\n# an l, then an x\n7,l,0,10,0\n7,l,0,10,100\n 8 , x , 0 , 0 , 0 \r\n8,x,0,50,50\n"
+        "8,x,1,50,0\n8,x,1,0,50\n";
+    const std::vector<lesson21::Sample> letters = lesson21::parse_letters(text, "mine.csv", scale);
+    REQUIRE(letters.size() == 2);
+    CHECK(letters[0].letter == 'l' - 'a');
+    CHECK(letters[1].letter == 'x' - 'a');
+    REQUIRE(letters[0].strokes.size() == 1);
+    REQUIRE(letters[1].strokes.size() == 2);
+    // Sizes 100 and 50: the median (of two, the upper) is 100, so 100 pixels become 20 units, and the l's stroke of
+    // 20 units has a point every 3: 0, 3, ..., 18 and its end.
+    CHECK(letters[0].strokes[0].size() == 8);
+    CHECK(letters[0].strokes[0].back().second == doctest::Approx(20));
+    CHECK(letters[1].strokes[0].back().first == doctest::Approx(10));
+    CHECK(lesson21::share_right({1, 2, 3, 3}, {1, 2, 3, 4}) == doctest::Approx(0.75));
+  }
+
+  TEST_CASE("a learner's letters: every kind of bad line is refused naming the file and the line") {
+    const lesson21::LetterScale scale;
+    auto refusal = [&](const std::string& text) {
+      return message_of<InputError>([&] { (void)lesson21::parse_letters(text, "f.csv", scale); });
+    };
+    CHECK(refusal("# nothing\nsample,letter,stroke,x,y\n") ==
+          "f.csv: has no letters (one pen point a line: sample,letter,stroke,x,y)");
+    CHECK_CONTAINS(refusal("1,a,0,1\n"), "f.csv line 1: expected 5 fields \"sample,letter,stroke,x,y\", got 4");
+    CHECK_CONTAINS(refusal("one,a,0,1,2\n"), "f.csv line 1: the sample 'one' is not a whole number");
+    CHECK_CONTAINS(refusal("1,A,0,1,2\n"), "f.csv line 1: the letter 'A' is not one of a to z");
+    CHECK_CONTAINS(refusal("1,ab,0,1,2\n"), "the letter 'ab' is not one of a to z");
+    CHECK_CONTAINS(refusal("1,a,0.5,1,2\n"), "f.csv line 1: the stroke '0.5' is not a whole number");
+    CHECK_CONTAINS(refusal("1,a,0,x,2\n"), "f.csv line 1: expected a number, got 'x'");
+    CHECK_CONTAINS(refusal("1,a,0,1,nan\n"), "f.csv line 1: the value 'nan' is out of range (at most 1e6 in size)");
+    CHECK_CONTAINS(refusal("1,a,0,1,2e6\n"), "out of range");
+    CHECK_CONTAINS(refusal("1,a,0,0,0\n1,b,0,1,1\n"), "f.csv line 2: sample 1 was the letter 'a' until here");
+    CHECK_CONTAINS(refusal("1,a,0,0,0\n2,b,0,1,1\n1,a,0,2,2\n"),
+                   "f.csv line 3: sample 1 comes back after other samples; keep a sample's rows together");
+    CHECK_CONTAINS(refusal("1,a,0,0,0\n1,a,1,1,1\n1,a,0,2,2\n"),
+                   "f.csv line 3: stroke 0 of sample 1 comes back after another stroke; keep a stroke's rows together");
+    CHECK_CONTAINS(refusal("1,a,0,0,0\n2,b,0,5,5\n2,b,0,6,6\n"),
+                   "f.csv line 1: sample 1 has no size: all its points are at one place");
+    // Ten small letters and one a thousand times larger: at the file's scale it would be thousands of points long.
+    std::string text;
+    for (int k = 0; k < 10; ++k) text += std::to_string(k) + ",o,0,0,0\n" + std::to_string(k) + ",o,0,1,1\n";
+    text += "10,l,0,0,0\n10,l,0,0,1000\n";
+    CHECK_CONTAINS(refusal(text), "f.csv line 21: sample 10 would be more than 1000 points long at the file's scale");
   }
 
 }  // TEST_SUITE

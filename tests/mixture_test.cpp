@@ -89,8 +89,8 @@ TEST_SUITE("autograd") {
 
   TEST_CASE("sample_mixture: components are picked by weight and the bias sharpens the mixture") {
     // Two far-apart components, weights 1/4 and 3/4 (logits 0 and log 3), sigma 0.1.
-    const Tensor p = Tensor::from({1, 13}, {0, 0, std::log(3.0), -5, 5, 0, 0, std::log(0.1), std::log(0.1),
-                                            std::log(0.1), std::log(0.1), 0, 0});
+    const Tensor p = Tensor::from(
+        {1, 13}, {0, 0, std::log(3.0), -5, 5, 0, 0, std::log(0.1), std::log(0.1), std::log(0.1), std::log(0.1), 0, 0});
     Rng rng(12);
     auto share_right = [&](real bias, real* spread) {
       real right = 0, squares = 0;

@@ -86,6 +86,23 @@ PenOffsets pen_offsets(const std::vector<Stroke>& strokes) {
   return out;
 }
 
+Stroke resample(const Stroke& stroke, double spacing) {
+  if (stroke.empty()) return {};
+  Stroke even = {stroke.front()};
+  double carried = 0;  // distance walked since the last point put down
+  for (std::size_t i = 1; i < stroke.size(); ++i) {
+    const double sx = stroke[i].first - stroke[i - 1].first, sy = stroke[i].second - stroke[i - 1].second;
+    const double length = std::hypot(sx, sy);
+    double along = spacing - carried;
+    for (; along < length; along += spacing) {
+      even.emplace_back(stroke[i - 1].first + sx * along / length, stroke[i - 1].second + sy * along / length);
+    }
+    carried = length - (along - spacing);
+  }
+  if (stroke.size() > 1 && even.back() != stroke.back()) even.push_back(stroke.back());
+  return even;
+}
+
 std::vector<Stroke> write(const Glyph& glyph, const Hand& hand, Rng& rng) {
   // The writer: x' = s (x cos a - y sin a) + k y', y' = s (x sin a + y cos a), with shear k, scale s, angle a.
   const double shear = rng.uniform(-hand.slant, hand.slant), scale = std::exp(rng.uniform(-hand.stretch, hand.stretch));
@@ -101,19 +118,7 @@ std::vector<Stroke> write(const Glyph& glyph, const Hand& hand, Rng& rng) {
   for (const Stroke& stroke : glyph.strokes) {
     Stroke placed;
     for (const Point& p : stroke) placed.push_back(place(p));
-    // Resample along the path: a point every `spacing`, the stroke's ends kept.
-    Stroke even = {placed.front()};
-    double carried = 0;  // distance walked since the last point put down
-    for (std::size_t i = 1; i < placed.size(); ++i) {
-      const double sx = placed[i].first - placed[i - 1].first, sy = placed[i].second - placed[i - 1].second;
-      const double length = std::hypot(sx, sy);
-      double along = spacing - carried;
-      for (; along < length; along += spacing) {
-        even.emplace_back(placed[i - 1].first + sx * along / length, placed[i - 1].second + sy * along / length);
-      }
-      carried = length - (along - spacing);
-    }
-    if (placed.size() > 1 && even.back() != placed.back()) even.push_back(placed.back());
+    Stroke even = resample(placed, spacing);
     for (Point& p : even) {
       p.first += hand.noise * rng.normal();
       p.second += hand.noise * rng.normal();

@@ -49,5 +49,7 @@ struct Hand {
   double spacing = 2.0, noise = 0.3;
 };
 std::vector<Stroke> write(const Glyph& glyph, const Hand& hand, Rng& rng);
+// A stroke resampled along its path: a point every `spacing` (> 0), its first and last points kept.
+Stroke resample(const Stroke& stroke, double spacing);
 
 }  // namespace rnnlab::lessons::hershey
