@@ -26,7 +26,8 @@
 
 namespace rnnlab::lessons::lesson20 {
 
-const LessonInfo info = {20, "20_speech_recognition", narration_markdown};
+const LessonInfo info = {20, "20_speech_recognition", narration_markdown,
+                         "your recordings: a list, one a line: a WAV file (mono, 16-bit) and the word it says"};
 
 // ---- the model ----
 
@@ -161,6 +162,13 @@ Trained train(const Corpus& corpus, const Batch& test, std::size_t hidden, bool 
   t.blank_share = e.blank_share;
   t.decoded = std::move(e.decoded);
   t.example_posteriors = std::move(e.example_posteriors);
+  if (!corpus.yours.empty()) {  // the learner's recordings (--data)
+    std::vector<const Utterance*> yours;
+    for (const Utterance& u : corpus.yours) yours.push_back(&u);
+    Evaluation y = evaluate(model, batch_of(yours, corpus), 0, 0);
+    t.yours_letter_error = y.letter_error;
+    t.yours_decoded = std::move(y.decoded);
+  }
   return t;
 }
 
@@ -311,13 +319,32 @@ std::string mistakes(const Result& r) {
   return text;
 }
 
+// The learner's recordings: what each model wrote for each.
+void show_yours(Report& report, const Result& r) {
+  std::string heard;
+  for (std::size_t i = 0; i < r.corpus.yours.size(); ++i) {
+    heard += r.corpus.your_files[i] + ": \"" + words()[r.corpus.yours[i].word] + "\" -> \"" + r.bi.yours_decoded[i] +
+             "\" (one-way: \"" + r.uni.yours_decoded[i] + "\")\n";
+  }
+  report.say("your-recordings", {{"count", r.corpus.yours.size()},
+                                 {"bi", plot::percent(r.bi.yours_letter_error)},
+                                 {"uni", plot::percent(r.uni.yours_letter_error)}});
+  report.block(heard);
+  report.figure("your recordings: letter error rate, bidirectional, best path", r.bi.yours_letter_error);
+  report.figure("your recordings: letter error rate, one-way, best path", r.uni.yours_letter_error);
+}
+
 }  // namespace
 
 // ---- the lesson ----
 
 int run(const Options& options) {
   const Config c = config(options.quick, options.seed);
-  Corpus corpus = load_corpus(cache_folder(), c.features);  // before the report: a missing espeak-ng is one line
+  // Before the report: a bad list, a missing espeak-ng or a bad recording is one line.
+  const std::vector<Recording> list =
+      options.data.empty() ? std::vector<Recording>() : read_recording_list(options.data);
+  Corpus corpus = load_corpus(cache_folder(), c.features);
+  if (!list.empty()) read_recordings(options.data, list, corpus, c.features);
   Report report(info, options);
   const Result r = experiment(c, std::move(corpus));
   report.say("the-data", {{"words", words().size()},
@@ -356,6 +383,7 @@ int run(const Options& options) {
     report.figure(who + "share of frames whose most likely symbol is the blank", t->blank_share);
     report.figure(who + "parameters", static_cast<double>(t->parameters));
   }
+  r.corpus.yours.empty() ? report.skip("your-recordings") : show_yours(report, r);
   report.say("why-both-directions");
   report.claims(claims(r, c));
   return report.finish();

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lessons/common/audio.hpp"
@@ -45,11 +46,30 @@ struct Corpus {
   audio::Sound example;                 // one test word's sound, for the plot
   std::vector<double> mean, deviation;  // the training frames' statistics per mel band, used to normalize
   std::vector<double> silence;          // a frame of silence, normalized: what pads a batch
+  std::vector<Utterance> yours;         // a learner's recordings (--data), normalized alike
+  std::vector<std::string> your_files;  // and their files
 };
 // Synthesizes every speaker's 20 words (one eSpeak NG run each, cached as WAV files in `cache`, so that a second run
 // reads them), cuts them apart at the silences between words, and computes log-mel spectrograms normalized by the
 // training set's mean and deviation per band. Throws InputError naming the package when espeak-ng is not installed.
 Corpus load_corpus(const std::string& cache, const audio::SpectrogramConfig& features);
+// A learner's own recordings (--data FILE): one a line, a WAV file (mono 16-bit PCM, 8 to 192 kHz, at most
+// max_recording_seconds; its path relative to the list's folder unless absolute, and it may hold spaces), then the
+// word it says, one of words(). Lines starting with # are skipped. parse_recordings reads the list (read_recording_list
+// opens it: before the corpus is made, so that a bad list is refused at once); read_recordings reads every recording in
+// it into corpus.yours: scaled to eSpeak NG's loudness (a peak of 0.8), resampled to the training rate, its spectrogram
+// normalized as the corpus's. Refusals name the list and the line.
+struct Recording {
+  std::string file;
+  std::size_t word = 0, line = 0;
+};
+inline constexpr std::size_t max_recordings = 1000;
+inline constexpr double max_recording_seconds = 10;
+std::vector<Recording> parse_recordings(std::string_view text, const std::string& name);
+std::vector<Recording> read_recording_list(const std::string& path);
+void read_recordings(const std::string& path, const std::vector<Recording>& list, Corpus& corpus,
+                     const audio::SpectrogramConfig& features);
+
 // The build tree's cache folder (build/release/cache), where the program and the tests keep the recordings.
 std::string cache_folder();
 
@@ -89,6 +109,8 @@ struct Trained {
   double blank_share = 0;                             // frames of the test words whose most likely symbol is the blank
   std::vector<std::string> decoded;                   // every test word, greedy
   Tensor example_posteriors;                          // [T, classes]: the example word's per-frame probabilities
+  double yours_letter_error = 0;                      // on the learner's recordings, if any (greedy)
+  std::vector<std::string> yours_decoded;
 };
 struct Result {
   Corpus corpus;

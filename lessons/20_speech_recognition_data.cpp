@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -159,6 +160,73 @@ void normalize(Corpus& corpus, std::size_t mels) {
 }  // namespace
 
 std::string cache_folder() { return RNNLAB_CACHE_DIR; }
+
+std::vector<Recording> parse_recordings(std::string_view text, const std::string& name) {
+  std::vector<Recording> list;
+  const std::vector<std::string_view> lines = text_lines(text, name, 1000);
+  for (std::size_t number = 1; number <= lines.size(); ++number) {
+    const std::string_view line = lines[number - 1];
+    const std::vector<std::string_view> fields = split_words(line);
+    if (fields.empty() || fields.front().front() == '#') continue;
+    if (fields.size() < 2) refuse_line(name, number, "expected \"FILE.wav WORD\", got " + quoted(line));
+    // The word is the last field; the file is all before it, from its first field to its end (a name may hold spaces).
+    const std::string_view said = fields.back(), before = fields[fields.size() - 2];
+    const std::string file(fields.front().data(),
+                           static_cast<std::size_t>(before.data() + before.size() - fields.front().data()));
+    const auto word = std::find(words().begin(), words().end(), said);
+    if (word == words().end()) {
+      std::string known;
+      for (const std::string& w : words()) known += (known.empty() ? "" : " ") + w;
+      refuse_line(name, number, quoted(said) + " is not one of the lesson's words (" + known + ")");
+    }
+    if (list.size() == max_recordings) {
+      throw InputError(name + ": lists more than " + std::to_string(max_recordings) +
+                       " recordings; the lesson reads at most that many");
+    }
+    list.push_back({file, static_cast<std::size_t>(word - words().begin()), number});
+  }
+  if (list.empty()) throw InputError(name + ": lists no recordings (one a line: FILE.wav WORD)");
+  return list;
+}
+
+std::vector<Recording> read_recording_list(const std::string& path) {
+  return parse_recordings(read_input_file(path), path);
+}
+
+void read_recordings(const std::string& path, const std::vector<Recording>& list, Corpus& corpus,
+                     const audio::SpectrogramConfig& features) {
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  for (const Recording& r : list) {
+    const std::filesystem::path file = folder / r.file;  // an absolute r.file stays as it is
+    audio::Sound sound;
+    try {
+      sound = audio::read_wav(file.string());
+    } catch (const InputError& e) {
+      refuse_line(path, r.line, e.what());
+    }
+    const double seconds = static_cast<double>(sound.samples.size()) / static_cast<double>(sound.rate);
+    if (sound.rate < 8000 || sound.rate > 192000) {
+      refuse_line(
+          path, r.line,
+          file.string() + ": is sampled at " + std::to_string(sound.rate) + " Hz; the lesson reads 8000 to 192000 Hz");
+    }
+    if (seconds > max_recording_seconds) {
+      refuse_line(path, r.line,
+                  file.string() + ": is " + std::to_string(static_cast<int>(seconds)) +
+                      " s long; the lesson reads recordings of one word, at most 10 s");
+    }
+    double peak = 0;
+    for (double v : sound.samples) peak = std::max(peak, std::abs(v));
+    if (peak == 0) refuse_line(path, r.line, file.string() + ": is silent");
+    for (double& v : sound.samples) v *= 0.8 / peak;
+    Tensor f = audio::log_mel_spectrogram(audio::resample(sound, corpus.example.rate), features);
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      f[i] = (f[i] - corpus.mean[i % features.mels]) / corpus.deviation[i % features.mels];
+    }
+    corpus.yours.push_back({r.word, 0, std::move(f)});
+    corpus.your_files.push_back(r.file);
+  }
+}
 
 std::vector<Speaker> training_speakers() { return speakers({"m1", "m2", "m3", "m4", "f1", "f2", "f3"}, 21, 0); }
 std::vector<Speaker> test_speakers() { return speakers({"m5", "m6", "m7", "f4", "f5"}, 5, 3); }

@@ -365,7 +365,7 @@ int run(const Options& options) {
                                  {"gru_fonts", plot::percent(r.recognizer_new_fonts)},
                                  {"bag_fonts", plot::percent(r.bag_new_fonts)}});
   show_hands(report, r, c);
-  if (!r.yours.empty()) show_yours(report, r);
+  r.yours.empty() ? report.skip("yours.svg") : show_yours(report, r);
   report.say("writing", {{"writer_hidden", c.writer_hidden},
                          {"components", c.components},
                          {"steps", c.writer_steps},

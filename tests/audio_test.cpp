@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -6,25 +7,14 @@
 #include "check.hpp"
 #include "lessons/common/audio.hpp"
 #include "lessons/common/input.hpp"
+#include "wav.hpp"
 
 using namespace rnnlab;
 using namespace rnnlab::lessons;
 using rnnlab::testing::message_of;
+using rnnlab::testing::wav_bytes;
 
 namespace {
-
-// A RIFF WAVE file of 16-bit mono samples, with the header's fields as given.
-std::string wav_bytes(const std::vector<std::int16_t>& samples, std::uint16_t channels = 1, std::uint16_t bits = 16) {
-  auto u32 = [](std::uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
-  auto u16 = [](std::uint16_t v) { return std::string{char(v), char(v >> 8)}; };
-  std::string data;
-  for (std::int16_t s : samples) data += u16(static_cast<std::uint16_t>(s));
-  const std::string format =
-      u16(1) + u16(channels) + u32(22050) + u32(22050 * 2 * channels) + u16(2 * channels) + u16(bits);
-  const std::string body =
-      "WAVE" + std::string("fmt ") + u32(16) + format + "data" + u32(static_cast<std::uint32_t>(data.size())) + data;
-  return "RIFF" + u32(static_cast<std::uint32_t>(body.size())) + body;
-}
 
 std::string write_temp(const std::string& name, const std::string& bytes) {
   const auto path = std::filesystem::temp_directory_path() / ("rnnlab_audio_test_" + name);
@@ -42,7 +32,7 @@ TEST_SUITE("lessons") {
     REQUIRE(s.samples.size() == 4);
     CHECK(s.samples[1] == 0.5);
     CHECK(s.samples[2] == -1);
-    const std::string stereo = write_temp("stereo.wav", wav_bytes({1, 2}, 2));
+    const std::string stereo = write_temp("stereo.wav", wav_bytes({1, 2}, 22050, 2));
     CHECK_CONTAINS(message_of<InputError>([&] { (void)audio::read_wav(stereo); }), "only mono 16-bit PCM");
     std::string cut = wav_bytes({1, 2, 3, 4});
     cut.resize(cut.size() - 4);
@@ -88,6 +78,42 @@ TEST_SUITE("lessons") {
       CHECK(static_cast<std::size_t>(std::max_element(row, row + c.mels) - row) == expected);
     }
     CHECK(audio::log_mel_spectrogram({{0.1, 0.2}, 22050}, c).shape() == Shape{1, c.mels});  // shorter than a frame
+  }
+
+  TEST_CASE("audio: resampling keeps a tone below both Nyquist frequencies and removes one above the lower") {
+    auto tone = [](double hz, std::size_t rate, double seconds) {
+      audio::Sound s{{}, rate};
+      for (std::size_t t = 0; t < static_cast<std::size_t>(seconds * static_cast<double>(rate)); ++t) {
+        s.samples.push_back(0.5 *
+                            std::sin(2 * std::numbers::pi * hz * static_cast<double>(t) / static_cast<double>(rate)));
+      }
+      return s;
+    };
+    // The root mean square over the middle half (away from the ends, where the kernel runs out of samples).
+    auto rms = [](const audio::Sound& s) {
+      double sum = 0;
+      const std::size_t from = s.samples.size() / 4, to = 3 * s.samples.size() / 4;
+      for (std::size_t t = from; t < to; ++t) sum += s.samples[t] * s.samples[t];
+      return std::sqrt(sum / static_cast<double>(to - from));
+    };
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::size_t, std::size_t>>{{44100, 22050}, {48000, 22050}, {16000, 22050}}) {
+      CAPTURE(from);
+      const audio::Sound kept = audio::resample(tone(1000, from, 0.5), to);
+      CHECK(kept.rate == to);
+      CHECK(kept.samples.size() == static_cast<std::size_t>(0.5 * static_cast<double>(to)));
+      // The same tone at the new rate, sample for sample (within 1% of its amplitude).
+      const audio::Sound expected = tone(1000, to, 0.5);
+      double worst = 0;
+      for (std::size_t t = kept.samples.size() / 4; t < 3 * kept.samples.size() / 4; ++t) {
+        worst = std::max(worst, std::abs(kept.samples[t] - expected.samples[t]));
+      }
+      CHECK(worst < 0.005);
+    }
+    // 15 kHz is above 22050 Hz's Nyquist frequency: it would fold back to 7050 Hz; filtered, almost nothing is left.
+    CHECK(rms(audio::resample(tone(15000, 44100, 0.5), 22050)) < 0.01 * rms(tone(15000, 44100, 0.5)));
+    const audio::Sound same = tone(440, 22050, 0.1);
+    CHECK(audio::resample(same, 22050).samples == same.samples);
   }
 
 }  // TEST_SUITE

@@ -1,5 +1,6 @@
 #include "lessons/common/audio.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -61,6 +62,27 @@ Sound read_wav(const std::string& path) {
   }
   refuse("has no data chunk");
   return sound;  // not reached
+}
+
+Sound resample(const Sound& sound, std::size_t rate) {
+  if (rate == sound.rate || sound.samples.empty()) return {sound.samples, rate};
+  const double step = static_cast<double>(sound.rate) / static_cast<double>(rate);  // input samples per output one
+  const double g = std::min(1.0, 1 / step), reach = 16 / g;  // the kernel's half-width, in input samples
+  const std::size_t n = sound.samples.size() * rate / sound.rate;
+  const auto last = static_cast<long>(sound.samples.size()) - 1;
+  Sound out{std::vector<double>(n), rate};
+  for (std::size_t i = 0; i < n; ++i) {
+    const double center = static_cast<double>(i) * step;
+    double sum = 0;
+    for (long k = std::max(0L, static_cast<long>(std::ceil(center - reach)));
+         k <= std::min(last, static_cast<long>(std::floor(center + reach))); ++k) {
+      const double u = center - static_cast<double>(k), x = std::numbers::pi * g * u;
+      const double sinc = u == 0 ? 1 : std::sin(x) / x, window = 0.5 + 0.5 * std::cos(std::numbers::pi * u / reach);
+      sum += sound.samples[static_cast<std::size_t>(k)] * g * sinc * window;
+    }
+    out.samples[i] = sum;
+  }
+  return out;
 }
 
 double hz_to_mel(double hz) { return 2595 * std::log10(1 + hz / 700); }

@@ -21,6 +21,12 @@ struct Sound {
 // is wrong for anything else, or for a file cut short.
 Sound read_wav(const std::string& path);
 
+// The sound at another sampling rate, by band-limited interpolation: each output sample is the sum of the input
+// samples around its time under a windowed sinc, h(u) = g sinc(g u) with g = min(1, rate / sound.rate) (in input
+// samples; the cutoff is the lower of the two Nyquist frequencies, so that nothing above it folds back), Hann-windowed
+// to 16 zero crossings each side. The same rate returns the sound as it is.
+Sound resample(const Sound& sound, std::size_t rate);
+
 struct SpectrogramConfig {
   std::size_t frame = 512;       // samples a frame (a power of two: 23 ms at 22050 Hz)
   std::size_t hop = 512;         // samples from one frame's start to the next (23 ms)

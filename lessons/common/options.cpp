@@ -10,7 +10,7 @@ std::string usage(const std::string& program) {
          "  --quick      run the small configuration (the one the tests check)\n"
          "  --seed N     random seed (default 0); the same seed gives the same numbers\n"
          "  --out DIR    folder for plots, summary.json and card.html\n"
-         "  --data PATH  your own data file (lessons 16-19: text, a series, reviews, pairs)\n"
+         "  --data PATH  your own data file (lessons 16-21: text, a series, reviews, pairs, recordings, letters)\n"
          "  --generate   sample text from the model the last full run saved (lesson 16)\n"
          "  --prompt T   the text --generate starts from (default \"The \")\n"
          "  --lang L     narration in English (en, the default) or Korean (ko)\n"

@@ -2,8 +2,8 @@
 //   --quick      the small configuration the tests use (seconds instead of tens of seconds)
 //   --seed N     the random seed (every lesson is deterministic for a given seed)
 //   --out DIR    where plots, summary.json and card.html go (default: a folder per lesson in the course folder)
-//   --data PATH  the learner's own data file (lessons 16-19 and 21: a text, a series, labeled reviews, source/target
-//                pairs, letters written as pen strokes)
+//   --data PATH  the learner's own data file (lessons 16-21: a text, a series, labeled reviews, source/target pairs,
+//                a list of recordings, letters written as pen strokes)
 //   --generate   lesson 16: sample from the model the last full run saved, instead of training
 //   --prompt T   the text --generate starts from
 //   --lang L     the narration's language: en (default) or ko (Korean)

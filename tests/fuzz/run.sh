@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh BUILD_DIR SECONDS: runs every fuzzer for SECONDS each, two at a time (one per core), starting from valid
 # files in tests/data: the .npy and .npz readers from tests/data/*.npy and *.npz, the lessons' --data readers
-# (corpus, series, reviews, pairs, letters) from tests/data/text/READER/. Fails on any crash, leak, timeout or out-of-memory.
+# (corpus, series, reviews, pairs, recordings, letters) from tests/data/text/READER/. Fails on any crash, leak,
+# timeout or out-of-memory.
 # A finding is written to BUILD_DIR/fuzz-findings/: fix it, then copy the input to tests/data/fuzz_regressions/ (or
 # beside the reader's seeds) so the fuzzers start from it and the unit tests keep it refused.
 set -eu
@@ -36,10 +37,11 @@ fuzz() {
 }
 
 failed=0
-for pair in "npy npz" "corpus series" "reviews pairs" "letters"; do
+for pair in "npy npz" "corpus series" "reviews pairs" "recordings letters"; do
   set -- $pair
   fuzz "$1" & first=$!
-  if [ $# -eq 2 ]; then fuzz "$2" & second=$!; wait $second || failed=1; fi
+  fuzz "$2" & second=$!
   wait $first || failed=1
+  wait $second || failed=1
 done
 exit $failed
