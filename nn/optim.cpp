@@ -59,19 +59,24 @@ Adam::Adam(std::vector<Var> params, real lr, real beta1, real beta2, real eps)
 
 void Adam::step() {
   ++t_;
-  const real correction1 = 1 - std::pow(beta1_, static_cast<real>(t_));
-  const real correction2 = 1 - std::pow(beta2_, static_cast<real>(t_));
+  // PyTorch's arrangement of the bias corrections (torch.optim.Adam): the step lr / (1 - beta1^t) and the
+  // denominator sqrt(v) / sqrt(1 - beta2^t) + eps, so that each element costs one square root and one division
+  // (and the loop vectorizes: -fno-math-errno, see CMakeLists.txt).
+  const real step_size = lr / (1 - std::pow(beta1_, static_cast<real>(t_)));
+  const real root_correction2 = std::sqrt(1 - std::pow(beta2_, static_cast<real>(t_)));
+  const real beta1 = beta1_, beta2 = beta2_, eps = eps_;
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Var& p = params_[i];
     if (!p.has_grad()) continue;
-    const Tensor& g = p.grad();
-    real* value = p.mutable_value().data();
-    real* m = m_[i].data();
-    real* v = v_[i].data();
-    for (std::size_t j = 0; j < g.size(); ++j) {
-      m[j] = beta1_ * m[j] + (1 - beta1_) * g[j];
-      v[j] = beta2_ * v[j] + (1 - beta2_) * g[j] * g[j];
-      value[j] -= lr * (m[j] / correction1) / (std::sqrt(v[j] / correction2) + eps_);
+    const std::size_t n = p.grad().size();
+    const real* __restrict g = p.grad().data();
+    real* __restrict value = p.mutable_value().data();
+    real* __restrict m = m_[i].data();
+    real* __restrict v = v_[i].data();
+    for (std::size_t j = 0; j < n; ++j) {
+      m[j] = beta1 * m[j] + (1 - beta1) * g[j];
+      v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
+      value[j] -= step_size * m[j] / (std::sqrt(v[j]) / root_correction2 + eps);
     }
   }
 }
