@@ -7,6 +7,7 @@
 //   loss.cpp         log_softmax, softmax, cross_entropy, mse_loss, bce_with_logits
 //   ctc.cpp          ctc_loss
 //   mixture.cpp      mixture_density_loss
+//   ranking.cpp      bpr_loss, top1_loss
 //   cells.cpp        fused_lstm_cell, fused_gru_cell, fused_lstm_layer, fused_gru_layer, fused_rnn_layer
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
@@ -100,6 +101,13 @@ Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t c
 // 1 + bias and the sigmas times e^-bias; 0 draws from the distribution itself, a large one nears the likeliest
 // component's mean.
 std::array<real, 3> sample_mixture(const real* params, std::size_t components, real bias, Rng& rng);
+// The ranking losses of session-based recommendation (Hidasi et al. 2016; autograd/ranking.cpp): scores [B, C],
+// row b scoring the items column_items names; targets[b], one of the columns' items, is what row b should rank
+// first, and every column holding another item is one of its negatives. The mean over rows of the mean over a row's
+// negatives j of -log sigmoid(r_target - r_j) (BPR), or of sigmoid(r_j - r_target) + sigmoid(r_j^2) (TOP1).
+// Refused (ShapeError) when a target is in no column, or every column holds the same item (no row has a negative).
+Var bpr_loss(const Var& scores, const std::vector<std::size_t>& targets, const std::vector<std::size_t>& column_items);
+Var top1_loss(const Var& scores, const std::vector<std::size_t>& targets, const std::vector<std::size_t>& column_items);
 // Binary cross-entropy on logits z with targets y in [0, 1], fused with the sigmoid so it is stable for any z:
 // mean of -[y log sigma(z) + (1 - y) log(1 - sigma(z))] = mean of max(z, 0) - z y + log(1 + e^-|z|).
 Var bce_with_logits(const Var& logits, const Var& targets);

@@ -93,6 +93,9 @@ const std::map<std::string, OpCase>& op_table() {
       {"mixture_density_loss (one component)", {{{4, 7}}, Domain::any, [](const Vars& x) {
          return mixture_density_loss(x[0], Tensor::from({4, 3}, {0.3, -0.2, 0, -1.1, 0.4, 1, 0.05, 0.9, 0, 2, -1, 1}), 1);
        }}},
+      // Columns: the batch's targets, item 7 twice (a row whose target is 7 has two fewer negatives).
+      {"bpr_loss", {{{4, 4}}, Domain::any, [](const Vars& x) { return bpr_loss(x[0], {3, 7, 5, 7}, {3, 7, 5, 7}); }}},
+      {"top1_loss", {{{4, 4}}, Domain::any, [](const Vars& x) { return top1_loss(x[0], {3, 7, 5, 7}, {3, 7, 5, 7}); }}},
       {"mixture_density_loss (three components)", {{{3, 19}}, Domain::any, [](const Vars& x) {
          return mixture_density_loss(x[0], Tensor::from({3, 3}, {0.3, -0.2, 1, -1.1, 0.4, 0, 0.5, 0.5, 1}), 3);
        }}},
@@ -211,6 +214,8 @@ GRADCHECK_TEST("ctc_loss (any input)")
 GRADCHECK_TEST("ctc_loss after log_softmax (repeats and no labels)")
 GRADCHECK_TEST("mixture_density_loss (one component)")
 GRADCHECK_TEST("mixture_density_loss (three components)")
+GRADCHECK_TEST("bpr_loss")
+GRADCHECK_TEST("top1_loss")
 GRADCHECK_TEST("mse_loss")
 GRADCHECK_TEST("linear")
 GRADCHECK_TEST("linear 3-d input without bias")
