@@ -38,6 +38,7 @@
 #include "lessons/19_seq2seq.hpp"
 #include "lessons/20_speech_recognition.hpp"
 #include "lessons/21_handwriting.hpp"
+#include "lessons/22_recommendations.hpp"
 
 using namespace rnnlab;
 using namespace rnnlab::lessons;
@@ -58,7 +59,8 @@ const std::vector<Lesson>& every_lesson() {
       {lesson10::info, lesson10::run}, {lesson11::info, lesson11::run}, {lesson12::info, lesson12::run},
       {lesson13::info, lesson13::run}, {lesson14::info, lesson14::run}, {lesson15::info, lesson15::run},
       {lesson16::info, lesson16::run}, {lesson17::info, lesson17::run}, {lesson18::info, lesson18::run},
-      {lesson19::info, lesson19::run}, {lesson20::info, lesson20::run}, {lesson21::info, lesson21::run}};
+      {lesson19::info, lesson19::run}, {lesson20::info, lesson20::run}, {lesson21::info, lesson21::run},
+      {lesson22::info, lesson22::run}};
   return lessons;
 }
 
@@ -124,14 +126,14 @@ struct Scratch {
   fs::path path;
 };
 
-// One bad file and, for each lesson that reads data (16, 17, 18, 19, 21, 20), what its refusal must say. `content`
-// is one text for all six, or one per lesson where "bad" means something else to each (a value out of range is a
+// One bad file and, for each lesson that reads data (16, 17, 18, 19, 21, 20, 22), what its refusal must say. `content`
+// is one text for all seven, or one per lesson where "bad" means something else to each (a value out of range is a
 // number for lesson 17 and a label for lesson 18); a lesson past the end of `content` gets its last text.
 struct BadFile {
   std::string what;
   std::vector<std::string> content;  // written to the file (unless a folder or a missing file)
   enum { file, folder, missing } kind = file;
-  std::vector<std::string> says;  // per lesson 16, 17, 18, 19, 21, 20
+  std::vector<std::string> says;  // per lesson 16, 17, 18, 19, 21, 20, 22
 };
 
 std::vector<BadFile> bad_files() {
@@ -140,50 +142,55 @@ std::vector<BadFile> bad_files() {
   for (int i = 0; i < 300; ++i) many_words += " word";
   std::string long_side;
   for (int i = 0; i < 60; ++i) long_side += "w ";
+  std::string long_session;
+  for (int i = 0; i < 1001; ++i) long_session += "4 ";
   const std::string short_text = "a text too short to hold out a tenth for validation\n";
   return {
-      {"an empty file", {""}, BadFile::file, {"is empty", "is empty", "is empty", "is empty", "is empty", "is empty"}},
+      {"an empty file", {""}, BadFile::file, {"is empty", "is empty", "is empty", "is empty", "is empty", "is empty", "is empty"}},
       {"white space only", {" \n\t\r\n\n"}, BadFile::file,
-       {"is empty", "is empty", "is empty", "is empty", "is empty", "is empty"}},
+       {"is empty", "is empty", "is empty", "is empty", "is empty", "is empty", "is empty"}},
       {"one line", {"1 good film\tone\n"}, BadFile::file,
        {"needs at least 8160", "expected one number", "has 1 reviews", "has 1 pairs", "line 1: expected 5 fields",
-        "1 good film: no such file"}},
+        "1 good film: no such file", "line 1: the item id 'good' is not a whole number"}},
       {"a binary file", {std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0", 12) + "\x03\0>\0"}, BadFile::file,
        {"line 1: a NUL byte", "line 1: a NUL byte", "line 1: a NUL byte", "line 1: a NUL byte", "line 1: a NUL byte",
-        "line 1: a NUL byte"}},
+        "line 1: a NUL byte", "line 1: a NUL byte"}},
       {"Latin-1, not UTF-8", {"1 caf\xe9 cr\xe8me\n"}, BadFile::file,
        {"line 1: byte 0xE9 is not UTF-8", "line 1: byte 0xE9 is not UTF-8", "line 1: byte 0xE9 is not UTF-8",
-        "line 1: byte 0xE9 is not UTF-8", "line 1: byte 0xE9 is not UTF-8", "line 1: byte 0xE9 is not UTF-8"}},
+        "line 1: byte 0xE9 is not UTF-8", "line 1: byte 0xE9 is not UTF-8", "line 1: byte 0xE9 is not UTF-8",
+        "line 1: byte 0xE9 is not UTF-8"}},
       {"a truncated UTF-8 character", {"1 good\n1 \xed\x95"}, BadFile::file,
        {"line 2: byte 0xED", "line 2: byte 0xED", "line 2: byte 0xED", "line 2: byte 0xED", "line 2: byte 0xED",
-        "line 2: byte 0xED"}},
+        "line 2: byte 0xED", "line 2: byte 0xED"}},
       // Lesson 16 reads characters, not lines: one long line of text is a text like any other (checked below).
       {"a very long line",
        {short_text, "1\n" + long_line + "\n", "1\n" + long_line + "\n", "1\n" + long_line + "\n",
         "1,a,0,0,0\n" + long_line + "\n"},
        BadFile::file,
        {"needs at least 8160", "line 2: is 200000 bytes long", "line 2: is 200000 bytes long",
-        "line 2: is 200000 bytes long", "line 2: is 200000 bytes long", "line 2: is 200000 bytes long"}},
+        "line 2: is 200000 bytes long", "line 2: is 200000 bytes long", "line 2: is 200000 bytes long",
+        "line 2: is 200000 bytes long"}},
       {"the wrong columns", {"x 2 3\nfour 5 6\n"}, BadFile::file,
        {"needs at least 8160", "line 1: expected one number, got 3 fields", "line 1: a review starts with its label",
         "line 1: expected \"source words<TAB>target words\"", "line 1: expected 5 fields",
-        "line 1: '3' is not one of the lesson's words"}},
+        "line 1: '3' is not one of the lesson's words", "line 1: the item id 'x' is not a whole number"}},
       {"values out of range",
        {short_text, "1\n1e400\n", "1 good\n7 good film\n", "a\t1\n" + long_side + "\t1\n", "1,a,0,0,0\n1,a,0,1e400,0\n",
-        "a.wav seventy\n"},
+        "a.wav seventy\n", "1 2\n3 99999999999999999\n"},
        BadFile::file,
        {"needs at least 8160", "line 2: the value '1e400' is out of range", "line 2: a review starts with its label",
         "line 2: a side of 60 words", "line 2: the value '1e400' is out of range",
-        "line 1: 'seventy' is not one of the lesson's words"}},
+        "line 1: 'seventy' is not one of the lesson's words",
+        "line 2: the item id '99999999999999999' is not a whole number from 0 to 10^12"}},
       {"not a number or too long an entry",
-       {short_text, "nan\n", many_words + "\n", "a\t" + long_side + "\n", "1,a,0,nan,0\n", "a.wav 7\n"},
+       {short_text, "nan\n", many_words + "\n", "a\t" + long_side + "\n", "1,a,0,nan,0\n", "a.wav 7\n", "1 2\n" + long_session + "\n"},
        BadFile::file,
        {"needs at least 8160", "line 1: the value 'nan' is out of range", "line 1: has 300 words",
         "line 1: a side of 60 words", "line 1: the value 'nan' is out of range",
-        "line 1: '7' is not one of the lesson's words"}},
-      {"a folder", {""}, BadFile::folder, {"is a folder", "is a folder", "is a folder", "is a folder", "is a folder", "is a folder"}},
+        "line 1: '7' is not one of the lesson's words", "line 2: a session of more than 1000 clicks"}},
+      {"a folder", {""}, BadFile::folder, {"is a folder", "is a folder", "is a folder", "is a folder", "is a folder", "is a folder", "is a folder"}},
       {"a missing file", {""}, BadFile::missing,
-       {"no such file", "no such file", "no such file", "no such file", "no such file", "no such file"}},
+       {"no such file", "no such file", "no such file", "no such file", "no such file", "no such file", "no such file"}},
   };
 }
 
@@ -207,7 +214,8 @@ TEST_SUITE("bad input") {
 TEST_CASE("every lesson that reads --data refuses every bad file with one line and exit code 2") {
   Scratch scratch("data");
   const std::vector<const Lesson*> readers = {&every_lesson()[15], &every_lesson()[16], &every_lesson()[17],
-                                              &every_lesson()[18], &every_lesson()[20], &every_lesson()[19]};
+                                              &every_lesson()[18], &every_lesson()[20], &every_lesson()[19],
+                                              &every_lesson()[21]};
   for (const BadFile& bad : bad_files()) {
     const fs::path data = scratch.path / "data file.txt";  // a space in the name, as learners' files have
     for (std::size_t k = 0; k < readers.size(); ++k) {

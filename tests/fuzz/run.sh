@@ -1,7 +1,8 @@
 #!/bin/sh
-# run.sh BUILD_DIR SECONDS: runs every fuzzer for SECONDS each, two at a time (one per core), starting from valid
-# files in tests/data: the .npy and .npz readers from tests/data/*.npy and *.npz, the lessons' --data readers
-# (corpus, series, reviews, pairs, recordings, letters) from tests/data/text/READER/. Fails on any crash, leak,
+# run.sh BUILD_DIR SECONDS: runs every fuzzer for SECONDS each, two at a time (one per core; the last three share
+# the two), starting from valid files in tests/data: the .npy and .npz readers from tests/data/*.npy and *.npz, the
+# lessons' --data readers (corpus, series, reviews, pairs, recordings, letters, sessions) from
+# tests/data/text/READER/. Fails on any crash, leak,
 # timeout or out-of-memory.
 # A finding is written to BUILD_DIR/fuzz-findings/: fix it, then copy the input to tests/data/fuzz_regressions/ (or
 # beside the reader's seeds) so the fuzzers start from it and the unit tests keep it refused.
@@ -11,7 +12,7 @@ seconds=$2
 here=$(cd "$(dirname "$0")" && pwd)
 data="$here/../data"
 
-# fuzz READER: runs one fuzzer; prints what it did (all at the end, so two running at once do not interleave).
+# fuzz READER: runs one fuzzer; prints what it did (all at the end, so fuzzers running at once do not interleave).
 fuzz() {
   reader=$1
   corpus="$build/fuzz-corpus/$reader"
@@ -37,11 +38,14 @@ fuzz() {
 }
 
 failed=0
-for pair in "npy npz" "corpus series" "reviews pairs" "recordings letters"; do
-  set -- $pair
-  fuzz "$1" & first=$!
-  fuzz "$2" & second=$!
-  wait $first || failed=1
-  wait $second || failed=1
+for group in "npy npz" "corpus series" "reviews pairs" "recordings letters sessions"; do
+  pids=""
+  for reader in $group; do
+    fuzz "$reader" &
+    pids="$pids $!"
+  done
+  for pid in $pids; do
+    wait "$pid" || failed=1
+  done
 done
 exit $failed
