@@ -8,6 +8,7 @@
 //   ctc.cpp          ctc_loss
 //   mixture.cpp      mixture_density_loss
 //   ranking.cpp      bpr_loss, top1_loss
+//   attention.cpp    additive_attention
 //   cells.cpp        fused_lstm_cell, fused_gru_cell, fused_lstm_layer, fused_gru_layer, fused_rnn_layer
 // Binary ops broadcast like NumPy; their backward sums the gradient back to each input's shape (sum_to).
 #pragma once
@@ -108,6 +109,12 @@ std::array<real, 3> sample_mixture(const real* params, std::size_t components, r
 // Refused (ShapeError) when a target is in no column, or every column holds the same item (no row has a negative).
 Var bpr_loss(const Var& scores, const std::vector<std::size_t>& targets, const std::vector<std::size_t>& column_items);
 Var top1_loss(const Var& scores, const std::vector<std::size_t>& targets, const std::vector<std::size_t>& column_items);
+// Additive attention (Bahdanau et al. 2014; autograd/attention.cpp), one node: keys [T, B, A] (the encoder states'
+// projections U h_t), query [B, A] (the decoder's W s + b), score [A] (v), values [T, B, D] (the encoder states) ->
+// the context sum_t a_tb values_tb [B, D], with a_tb = softmax over t of score . tanh(keys_tb + query_b). The same
+// as that composition of ops (tested), without its dozen nodes; `weights`, if given, receives a [T, B].
+Var additive_attention(const Var& keys, const Var& query, const Var& score, const Var& values,
+                       Tensor* weights = nullptr);
 // Binary cross-entropy on logits z with targets y in [0, 1], fused with the sigmoid so it is stable for any z:
 // mean of -[y log sigma(z) + (1 - y) log(1 - sigma(z))] = mean of max(z, 0) - z y + log(1 + e^-|z|).
 Var bce_with_logits(const Var& logits, const Var& targets);

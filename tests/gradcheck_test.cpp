@@ -113,6 +113,9 @@ const std::map<std::string, OpCase>& op_table() {
       {"fused_lstm_cell h only", {{{2, 12}, {2, 12}, {2, 3}}, Domain::any, [](const Vars& x) {
          return fused_lstm_cell(x[0], x[1], x[2]).h;
        }}},
+      {"additive_attention", {{{4, 2, 3}, {2, 3}, {3}, {4, 2, 5}}, Domain::any, [](const Vars& x) {
+         return additive_attention(x[0], x[1], x[2], x[3]);
+       }}},
       {"fused_gru_cell", {{{3, 6}, {3, 6}, {3, 2}}, Domain::any, [](const Vars& x) { return fused_gru_cell(x[0], x[1], x[2]); }}},
       // The layers: every output (each step's h, the last h and c) so every path of the backward is checked.
       {"fused_lstm_layer", {{{4, 2, 8}, {2, 2}, {2, 2}, {8, 2}, {8}}, Domain::any, [](const Vars& x) {
@@ -223,6 +226,7 @@ GRADCHECK_TEST("bce_with_logits")
 GRADCHECK_TEST("tanh rnn step (composite)")
 GRADCHECK_TEST("fused_lstm_cell")
 GRADCHECK_TEST("fused_lstm_cell h only")
+GRADCHECK_TEST("additive_attention")
 GRADCHECK_TEST("fused_gru_cell")
 GRADCHECK_TEST("fused_lstm_layer")
 GRADCHECK_TEST("fused_lstm_layer reverse without bias")
