@@ -251,14 +251,14 @@ Result experiment(const Config& c) {
   std::vector<Pairs> tests;
   std::set<std::vector<std::size_t>> test_sources;
   for (std::size_t length = 1; length <= c.longest_test; ++length) {
-    tests.push_back(translation_pairs(c.test_per_length, length, length, rng));
+    tests.push_back(data::reversed_digit_pairs(c.test_per_length, length, length, rng));
     if (length >= c.held_out_from) test_sources.insert(tests.back().sources.begin(), tests.back().sources.end());
   }
   Translator translator(number_words().size(), 10, c.embedding, c.hidden, rng);
   const auto unseen_batch = [&](Rng& draw) {
     Pairs batch;
     while (batch.sources.size() < c.batch) {
-      Pairs one = translation_pairs(1, c.min_length, c.max_length, draw);
+      Pairs one = data::reversed_digit_pairs(1, c.min_length, c.max_length, draw);
       if (test_sources.count(one.sources[0])) continue;  // held out
       batch.sources.push_back(one.sources[0]);
       batch.targets.push_back(one.targets[0]);

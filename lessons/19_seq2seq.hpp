@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lessons/common/data.hpp"
 #include "lessons/common/options.hpp"
 #include "lessons/common/report.hpp"
 #include "nn/gated.hpp"
@@ -27,11 +28,8 @@ Tensor number_vector(std::size_t n);                     // [20]: one-hot tens d
 
 inline constexpr std::size_t digit_end = 10, digit_start = 11;  // target tokens: 0..9, <end>, <start>
 
-struct Pairs {
-  std::vector<std::vector<std::size_t>> sources;  // word tokens 1..10 ("zero".."nine" from number_words)
-  std::vector<std::vector<std::size_t>> targets;  // digit tokens 0..9
-};
-Pairs translation_pairs(std::size_t count, std::size_t min_length, std::size_t max_length, Rng& rng);
+// The pairs: data::reversed_digit_pairs (word tokens 1..10 are "zero".."nine" of number_words, digit tokens 0..9).
+using Pairs = data::SequencePairs;
 
 // A learner's pairs (--data): one a line, "source words<TAB>target words". Source ids: 0 is <end> (padding),
 // words from 1; target ids: words from 0 (then <end> and <start> after them). parse_pairs reads the text of the

@@ -33,22 +33,6 @@ Tensor number_vector(std::size_t n) {
   return v;
 }
 
-Pairs translation_pairs(std::size_t count, std::size_t min_length, std::size_t max_length, Rng& rng) {
-  Pairs p;
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::size_t length = min_length + rng.below(max_length - min_length + 1);
-    std::vector<std::size_t> source(length), target(length);
-    for (std::size_t t = 0; t < length; ++t) {
-      const std::size_t digit = rng.below(10);
-      source[t] = 1 + digit;           // the word: "zero" is token 1
-      target[length - 1 - t] = digit;  // the digit, in reverse order
-    }
-    p.sources.push_back(std::move(source));
-    p.targets.push_back(std::move(target));
-  }
-  return p;
-}
-
 TextPairs parse_pairs(std::string_view text, const std::string& name) {
   TextPairs t;
   t.source_words = {"<end>"};

@@ -39,6 +39,7 @@
 #include "lessons/20_speech_recognition.hpp"
 #include "lessons/21_handwriting.hpp"
 #include "lessons/22_recommendations.hpp"
+#include "lessons/23_attention.hpp"
 
 using namespace rnnlab;
 using namespace rnnlab::lessons;
@@ -60,7 +61,7 @@ const std::vector<Lesson>& every_lesson() {
       {lesson13::info, lesson13::run}, {lesson14::info, lesson14::run}, {lesson15::info, lesson15::run},
       {lesson16::info, lesson16::run}, {lesson17::info, lesson17::run}, {lesson18::info, lesson18::run},
       {lesson19::info, lesson19::run}, {lesson20::info, lesson20::run}, {lesson21::info, lesson21::run},
-      {lesson22::info, lesson22::run}};
+      {lesson22::info, lesson22::run}, {lesson23::info, lesson23::run}};
   return lessons;
 }
 

@@ -12,7 +12,7 @@ using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 19") {
 
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
 TEST_CASE("lesson 19: every claim holds in the quick configuration") {
   const auto config = lesson19::config(true, 0);
   const auto result = lesson19::experiment(config);
@@ -48,7 +48,7 @@ TEST_CASE("number names") {
 
 TEST_CASE("translation pairs: number words in and their digits reversed out") {
   Rng rng(2);
-  const lesson19::Pairs p = lesson19::translation_pairs(50, 2, 5, rng);
+  const lesson19::Pairs p = data::reversed_digit_pairs(50, 2, 5, rng);
   for (std::size_t i = 0; i < 50; ++i) {
     const auto& s = p.sources[i];
     const auto& t = p.targets[i];

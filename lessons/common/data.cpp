@@ -205,4 +205,24 @@ AddingBatch adding_batch(std::size_t steps, std::size_t batch, Rng& rng, AddingF
   return out;
 }
 
+SequencePairs reversed_digit_pairs(std::size_t count, std::size_t min_length, std::size_t max_length, Rng& rng) {
+  if (min_length == 0 || max_length < min_length) {
+    throw std::invalid_argument("reversed_digit_pairs: lengths " + std::to_string(min_length) + " to " +
+                                std::to_string(max_length) + " (need 1 <= min <= max)");
+  }
+  SequencePairs p;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t length = min_length + rng.below(max_length - min_length + 1);
+    std::vector<std::size_t> source(length), target(length);
+    for (std::size_t t = 0; t < length; ++t) {
+      const std::size_t digit = rng.below(10);
+      source[t] = 1 + digit;           // the word: "zero" is token 1
+      target[length - 1 - t] = digit;  // the digit, in reverse order
+    }
+    p.sources.push_back(std::move(source));
+    p.targets.push_back(std::move(target));
+  }
+  return p;
+}
+
 }  // namespace rnnlab::lessons::data

@@ -90,4 +90,12 @@ struct AddingBatch {
 };
 AddingBatch adding_batch(std::size_t steps, std::size_t batch, Rng& rng, AddingForm form = AddingForm::le_2015);
 
+// Number words in, their digits out in reverse order (lessons 19 and 23): "three one four" -> "4 1 3". Source
+// tokens 1-10 are the words "zero" to "nine" (0 is left for padding), target tokens 0-9 the digits. Each pair's
+// length is drawn uniformly from min_length .. max_length.
+struct SequencePairs {
+  std::vector<std::vector<std::size_t>> sources, targets;
+};
+SequencePairs reversed_digit_pairs(std::size_t count, std::size_t min_length, std::size_t max_length, Rng& rng);
+
 }  // namespace rnnlab::lessons::data

@@ -28,7 +28,7 @@ int lesson_main(int argc, char** argv, const LessonInfo& info, const std::functi
   try {
     options = parse_options(args, std::string(RNNLAB_COURSE_DIR) + "/" + info.slug);
     if (options && !options->data.empty() && info.data == nullptr) {
-      throw UsageError("this lesson reads no data of yours; --data is for lessons 16-19");
+      throw UsageError("this lesson reads no data of yours; --data is for lessons 16-22");
     }
   } catch (const UsageError& e) {
     std::fprintf(stderr, "%s: %s (--help lists the options)\n", program.c_str(), one_line(e.what()).c_str());
