@@ -5,7 +5,7 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 01") {
 
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
 TEST_CASE("lesson 01: every claim holds in the quick configuration") {
   const auto result = lesson01::experiment(lesson01::config(true, 0));
   CHECK_CLAIMS(lesson01::claims(result));

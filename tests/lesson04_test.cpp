@@ -5,7 +5,7 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 04") {
 
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
 TEST_CASE("lesson 04: every claim holds in the quick configuration") {
   const auto result = lesson04::experiment(lesson04::config(true, 0));
   CHECK_CLAIMS(lesson04::claims(result));

@@ -5,7 +5,7 @@ using namespace rnnlab::lessons;
 
 TEST_SUITE("lesson 10") {
 
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
 TEST_CASE("lesson 10: every claim holds in the quick configuration") {
   const auto config = lesson10::config(true, 0);
   const auto result = lesson10::experiment(config);

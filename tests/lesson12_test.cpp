@@ -9,7 +9,7 @@ using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 12") {
 
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
 TEST_CASE("lesson 12: every claim holds in the quick configuration") {
   const auto config = lesson12::config(true, 0);
   const auto result = lesson12::experiment(config);

@@ -16,7 +16,7 @@ const std::string some_text = "The network reads a text one character at a time 
 
 TEST_SUITE("lesson 16") {
 
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
 TEST_CASE("lesson 16: every claim holds in the quick configuration") {
   const auto config = lesson16::config(true, 0);
   const auto result = lesson16::experiment(config, lesson16::load_corpus("", config));

@@ -13,7 +13,7 @@ using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 17") {
 
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
 TEST_CASE("lesson 17: every claim holds in the quick configuration") {
   const auto config = lesson17::config(true, 0);
   Rng rng(config.seed + 17);

@@ -16,7 +16,7 @@ using namespace rnnlab::lessons;
 using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 20") {
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
   TEST_CASE("lesson 20: every claim holds in the quick configuration") {
     const auto config = lesson20::config(true, 0);
     const auto result = lesson20::experiment(config, lesson20::load_corpus(lesson20::cache_folder(), config.features));

@@ -10,7 +10,7 @@ using namespace rnnlab::lessons;
 using rnnlab::testing::message_of;
 
 TEST_SUITE("lesson 21") {
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
   TEST_CASE("lesson 21: every claim holds in the quick configuration") {
     const auto config = lesson21::config(true, 0);
     const auto result = lesson21::experiment(config, lesson21::handwriting(config.data));

@@ -24,7 +24,7 @@ std::string twenty_sessions(const std::string& extra = "") {
 }  // namespace
 
 TEST_SUITE("lesson 22") {
-#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their determinism test checks these
+#ifndef RNNLAB_PROGRAMS_CHECK_CLAIMS  // where the programs are built, their claims test checks these
   TEST_CASE("lesson 22: every claim holds in the quick configuration") {
     const auto config = lesson22::config(true, 0);
     const auto result = lesson22::experiment(config, lesson22::make_clicks(config.world, config.seed));

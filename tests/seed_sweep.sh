@@ -1,7 +1,8 @@
 #!/bin/sh
-# seed_sweep.sh PROGRAM FOLDER SEED...: runs a lesson program in --quick once per seed. Every claim must hold on
-# every seed (a lesson's claims are meant to hold on any seed, not only on seed 0, which the determinism test
-# runs), and the seeds must not all give the same numbers (the seed is used).
+# seed_sweep.sh PROGRAM FOLDER SEED...: runs a lesson program in --quick once per seed, and the first seed twice.
+# Every claim must hold on every seed (a lesson's claims are meant to hold on any seed, not only on seed 0, which
+# the claims test runs), the seeds must not all give the same numbers (the seed is used), and the first seed's two
+# runs must write the same summary.json (determinism: one seed, one summary).
 set -u
 program=$1
 out=$2
@@ -17,6 +18,13 @@ for seed in "$@"; do
   fi
   grep -v '"seed"' "$out/seed$seed/summary.json" >"$out/seed$seed.numbers" 2>/dev/null || true
 done
+first=$1
+"$program" --quick --seed "$first" --out "$out/seed$first-again" >/dev/null 2>&1 || true
+if ! cmp "$out/seed$first/summary.json" "$out/seed$first-again/summary.json"; then
+  echo "two runs with seed $first wrote different summaries:"
+  diff "$out/seed$first/summary.json" "$out/seed$first-again/summary.json" || true
+  exit 1
+fi
 if [ -n "$failed" ]; then
   echo "$(basename "$program"): claims failed on seeds$failed"
   exit 1
@@ -25,4 +33,4 @@ if [ "$(cat "$out"/seed*.numbers | sort | uniq -c | awk -v n=$# '$1 < n' | wc -l
   echo "$(basename "$program"): every seed gave the same numbers: the seed is not used"
   exit 1
 fi
-echo "$(basename "$program"): every claim held on seeds $*"
+echo "$(basename "$program"): every claim held on seeds $*; seed $first twice, the same summary"
