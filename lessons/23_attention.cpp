@@ -262,7 +262,7 @@ Result experiment(const Config& c) {
   for (std::size_t length : {std::size_t{6}, (c.min_length + c.max_length) / 2 + 2, c.max_length}) {
     const data::SequencePairs& p = t.by_length[length - c.min_length];
     std::vector<std::vector<std::vector<double>>> maps;
-    (void)attention.translate({p.sources[0]}, &maps);
+    r.map_outputs.push_back(attention.translate({p.sources[0]}, &maps)[0]);
     r.maps.push_back(maps[0]);
     r.map_sources.push_back(p.sources[0]);
   }
@@ -329,13 +329,13 @@ void show_maps(Report& report, const Result& r) {
     plot::HeatMap h;
     h.title = "Where the decoder looks: " + std::to_string(source.size()) + " words";
     h.x_label = "source word";
-    h.y_label = "output step (first at the top)";
+    h.y_label = "output step: the digit written (first at the top)";
     h.value_label = "attention weight";
     h.rows = map.size();
     h.cols = source.size();
     for (std::size_t i = map.size(); i-- > 0;) {  // row 0 is drawn at the bottom: the last output step
       h.values.insert(h.values.end(), map[i].begin(), map[i].end());
-      h.row_labels.push_back("step " + std::to_string(i + 1));
+      h.row_labels.push_back("step " + std::to_string(i + 1) + ": " + std::to_string(r.map_outputs[k][i]));
     }
     for (std::size_t j = 0; j < source.size(); ++j) h.x_labels.push_back({static_cast<double>(j), words[source[j]]});
     h.x_first = 0;

@@ -108,7 +108,7 @@ struct Result {
   Run plain, attention;
   // The attention weights of a few test sources [example][target step][source position], and their sources.
   std::vector<std::vector<std::vector<double>>> maps;
-  std::vector<std::vector<std::size_t>> map_sources;
+  std::vector<std::vector<std::size_t>> map_sources, map_outputs;  // and the digits written
   // The mean weight on the aligned source position (target step i of a length-L source reads position L - 1 - i)
   // and its neighbours, over the long test sources; chance is 3 / L (2 / L at the ends).
   double aligned_mass = 0, chance_mass = 0;
