@@ -24,6 +24,7 @@
 #include "lessons/05_jordan.md.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
+#include "tensor/parallel.hpp"
 #include "lessons/common/train.hpp"
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
@@ -57,7 +58,7 @@ Tensor target_of(int plan) {
   return y;
 }
 
-Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress& progress, std::size_t& done) {
+Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress& progress) {
   Rng rng(seed);
   nn::Jordan net(2, c.hidden, 4, mu, rng);
   Trainer trainer(net.parameters(), {.method = TrainerOptions::Method::sgd, .learning_rate = c.learning_rate});
@@ -70,7 +71,7 @@ Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress&
       const Var error = net.forward(inputs[plan], targets[plan]) - targets[plan];
       epoch_loss += trainer.step(sum(error * error) * 0.5);
     }
-    progress.update(++done, epoch_loss);
+    progress.advance(epoch_loss);
   }
   Run run;
   run.mu = mu;
@@ -98,10 +99,10 @@ Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress&
 Result experiment(const Config& c) {
   Result r;
   Progress progress("Jordan nets", c.mus.size() * c.seeds * c.epochs);
-  std::size_t done = 0;
-  for (double mu : c.mus) {
-    for (std::size_t s = 0; s < c.seeds; ++s) r.runs.push_back(train_and_generate(mu, c.seed * 100 + s, c, progress, done));
-  }
+  r.runs.resize(c.mus.size() * c.seeds);  // every mu's seeds, side by side on the cores
+  parallel_tasks(r.runs.size(), [&](std::size_t k) {
+    r.runs[k] = train_and_generate(c.mus[k / c.seeds], c.seed * 100 + k % c.seeds, c, progress);
+  });
   return r;
 }
 

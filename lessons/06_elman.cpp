@@ -27,6 +27,7 @@
 #include "nn/layers.hpp"
 #include "nn/optim.hpp"
 #include "nn/recurrent.hpp"
+#include "tensor/parallel.hpp"
 
 namespace rnnlab::lessons::lesson06 {
 
@@ -60,7 +61,7 @@ struct SimpleRecurrentNet : nn::Module {
 };
 
 Run train_and_test(Training training, std::uint64_t seed, const std::vector<int>& train, const std::vector<int>& test,
-                   const Config& c, Progress& progress, std::size_t& done) {
+                   const Config& c, Progress& progress) {
   Rng rng(seed);
   SimpleRecurrentNet net(c.hidden, rng);
   Trainer trainer(net.parameters(), {.learning_rate = c.learning_rate});
@@ -76,7 +77,7 @@ Run train_and_test(Training training, std::uint64_t seed, const std::vector<int>
       }
     }
     const double loss = trainer.step(mse_loss(net(Var(inputs), truncate), Var(targets)));
-    progress.update(++done, loss);
+    progress.advance(loss);
   }
 
   // Test: one pass over the fresh stream, the state carried from the first bit to the last.
@@ -111,12 +112,11 @@ Result experiment(const Config& c) {
   const std::vector<int> test = data::temporal_xor(c.test_bits, data_rng);
   Result r;
   Progress progress("SRNs", 2 * c.seeds * c.steps);
-  std::size_t done = 0;
-  for (Training training : {Training::bptt, Training::elman_copy}) {
-    for (std::size_t s = 0; s < c.seeds; ++s) {
-      r.runs.push_back(train_and_test(training, c.seed * 100 + s, train, test, c, progress, done));
-    }
-  }
+  r.runs.resize(2 * c.seeds);  // BPTT's seeds, then Elman's copy-back's: side by side on the cores
+  parallel_tasks(r.runs.size(), [&](std::size_t k) {
+    const Training training = k < c.seeds ? Training::bptt : Training::elman_copy;
+    r.runs[k] = train_and_test(training, c.seed * 100 + k % c.seeds, train, test, c, progress);
+  });
   // What lesson 03's window nets reach (its claims check they do): the best any predictor of the last k bits can.
   for (std::size_t k = 1; k <= 2; ++k) {
     for (int p = 0; p < 12; ++p) r.window_rms[k - 1].push_back(std::sqrt(data::temporal_xor_best_mse(k, p % 3)));

@@ -170,7 +170,8 @@ std::pair<double, double> score(const std::vector<std::vector<std::size_t>>& out
   double exact = 0, right = 0, digits = 0;
   for (std::size_t b = 0; b < targets.size(); ++b) {
     exact += outputs[b] == targets[b];
-    for (std::size_t i = 0; i < targets[b].size(); ++i) right += i < outputs[b].size() && outputs[b][i] == targets[b][i];
+    for (std::size_t i = 0; i < targets[b].size(); ++i)
+      right += i < outputs[b].size() && outputs[b][i] == targets[b][i];
     digits += static_cast<double>(std::max(targets[b].size(), outputs[b].size()));
   }
   return {exact / static_cast<double>(targets.size()), right / digits};
@@ -310,9 +311,13 @@ void show_accuracy(Report& report, const Result& r, const Config& c) {
   const std::vector<double> x = lengths_of(c);
   const std::string plain_color = plot::palette()[3], attention_color = plot::color_of(nn::CellKind::gru);
   chart.series.push_back({.name = "encoder-decoder: digits", .x = x, .y = r.plain.test.tokens, .color = plain_color});
+  chart.series.push_back({.name = "encoder-decoder: whole answers",
+                          .x = x,
+                          .y = r.plain.test.exact,
+                          .color = plain_color,
+                          .dashed = true});
   chart.series.push_back(
-      {.name = "encoder-decoder: whole answers", .x = x, .y = r.plain.test.exact, .color = plain_color, .dashed = true});
-  chart.series.push_back({.name = "with attention: digits", .x = x, .y = r.attention.test.tokens, .color = attention_color});
+      {.name = "with attention: digits", .x = x, .y = r.attention.test.tokens, .color = attention_color});
   chart.series.push_back({.name = "with attention: whole answers",
                           .x = x,
                           .y = r.attention.test.exact,
@@ -388,7 +393,8 @@ int run(const Options& options) {
   }
   report.figure("attention's weight on the aligned word and its neighbours, long sources", r.aligned_mass);
   report.figure("the same by chance (3 / length)", r.chance_mass);
-  report.say("alignment", {{"aligned_mass", plot::percent(r.aligned_mass)}, {"chance_mass", plot::percent(r.chance_mass)}});
+  report.say("alignment",
+             {{"aligned_mass", plot::percent(r.aligned_mass)}, {"chance_mass", plot::percent(r.chance_mass)}});
   show_maps(report, r);
   show_decoding(report, r, c);
   const std::size_t longest = c.max_length - c.min_length;

@@ -126,8 +126,8 @@ int main(int argc, char** argv) {
                      std::string(style) + "</style>\n</head>\n<body" + (language == "ko" ? " class=\"ko\"" : "") + ">\n" +
                      "<p class=\"language\"><button onclick=\"setLanguage('en')\">English</button>"
                      "<button onclick=\"setLanguage('ko')\">한국어</button></p>\n" +
-                     "<h1><span class=\"en\">rnnlab: recurrent networks, from the window problem to LSTM</span>"
-                     "<span class=\"ko\">rnnlab: 윈도 문제에서 LSTM까지, 순환 신경망</span></h1>\n";
+                     "<h1><span class=\"en\">rnnlab: recurrent networks, from the window problem to attention</span>"
+                     "<span class=\"ko\">rnnlab: 윈도 문제에서 어텐션까지, 순환 신경망</span></h1>\n";
   html += "<p><span class=\"en\">Every lesson below was just run on this machine" +
           std::string(quick ? " in its quick configuration" : "") +
           ". Each one states its claims, measures them, and shows its plots.</span><span class=\"ko\">아래의 모든 레슨은 "

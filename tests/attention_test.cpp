@@ -34,7 +34,7 @@ TEST_SUITE("autograd") {
     backward(sum(mul(composed, projection)));
     CHECK_TENSOR_CLOSE(fused.value(), composed.value(), 1e-10, 1e-12);
     CHECK_TENSOR_CLOSE(fused_weights, reshape(composed_weights, {static_cast<long>(T), static_cast<long>(B)}).value(),
-                      1e-10, 1e-12);
+                       1e-10, 1e-12);
     CHECK_TENSOR_CLOSE(fused_grads[0], keys.grad(), 1e-10, 1e-12);
     CHECK_TENSOR_CLOSE(fused_grads[1], query.grad(), 1e-10, 1e-12);
     CHECK_TENSOR_CLOSE(fused_grads[2], score.grad(), 1e-10, 1e-12);
@@ -46,9 +46,12 @@ TEST_SUITE("autograd") {
     const Var score(Tensor::from({2}, {1, 2})), values(Tensor::from({1, 1, 3}, {4, 5, 6}));
     Tensor weights;
     CHECK_TENSOR_CLOSE(additive_attention(keys, query, score, values, &weights).value(),
-                      Tensor::from({1, 3}, {4, 5, 6}), 1e-12, 1e-12);
+                       Tensor::from({1, 3}, {4, 5, 6}), 1e-12, 1e-12);
     CHECK(weights.at({0, 0}) == doctest::Approx(1));
-    CHECK_CONTAINS(message_of<ShapeError>([&] { (void)additive_attention(keys, query, score, Var(Tensor::zeros({2, 1, 3}))); }),
-                   "additive_attention: keys [1, 1, 2], query [1, 2], score [2] and values [2, 1, 3] need keys [T, B, A]");
+    CHECK_CONTAINS(
+        message_of<ShapeError>([&] {
+          (void)additive_attention(keys, query, score, Var(Tensor::zeros({2, 1, 3})));
+        }),
+        "additive_attention: keys [1, 1, 2], query [1, 2], score [2] and values [2, 1, 3] need keys [T, B, A]");
   }
 }

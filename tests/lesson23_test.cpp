@@ -55,7 +55,9 @@ TEST_SUITE("lesson 23") {
     std::vector<std::vector<std::vector<double>>> none;
     (void)plain.translate(batch.sources, &none);
     for (const auto& rows : none) CHECK(rows.empty());  // no attention, no weights
-    CHECK_CONTAINS(message_of<std::invalid_argument>([&] { (void)plain.translate({{1, 2}, {3}}); }),
+    CHECK_CONTAINS(message_of<std::invalid_argument>([&] {
+                     (void)plain.translate({{1, 2}, {3}});
+                   }),
                    "Translator: a batch's sources must have one length, got 2 and 1");
   }
 
