@@ -36,10 +36,12 @@ class StackedModel : public nn::Module {
 
 struct Config {
   std::size_t steps = 20;  // T
-  std::size_t training_steps = 3000, batch = 64, test_sequences = 1000, evaluate_every = 100, seeds = 3;
+  // 2500 steps: the 2-layer RNN's lowest per-step accuracy over the 3 seeds of each of runs 0-3 was 0.945-0.948 (at
+  // 2000 run 0 had 0.919, under the claim's 0.93).
+  std::size_t training_steps = 2500, batch = 64, test_sequences = 1000, evaluate_every = 100, seeds = 3;
   double learning_rate = 3e-3, clip = 1;
   std::size_t shallow_hidden = 56, deep_hidden = 32;  // 1 layer vs 2 layers, about the same parameter count
-  double deep_accuracy_at_least = 0.93;                // the claim's bound (lower for the quick budget)
+  double deep_accuracy_at_least = 0.93;               // the claim's bound (lower for the quick budget)
   // Through depth at initialization: a stack of depth_layers tanh layers of depth_hidden units, plain and residual.
   std::size_t depth_layers = 8, depth_hidden = 32, depth_sequences = 64;
   std::uint64_t seed = 0;
