@@ -1,9 +1,6 @@
 // run_course: runs every lesson in order and writes index.html, the whole course on one page (it opens
-// straight from disk in a browser). Usage: run_course [--quick] [--out DIR] [--lang en|ko] [--lesson SLUG | --index]
+// straight from disk in a browser). Usage: run_course [--quick] [--out DIR] [--lang en|ko]
 // The page carries every narration in English and Korean; a switch at the top shows one (--lang picks the first).
-// `cmake --build --preset course` runs it once per lesson (--lesson SLUG: run that lesson, keep its exit code and
-// time in its folder's outcome.txt) as soon as that lesson's program is built, so the later lessons compile while
-// the first ones run; then once with --index, which writes the page and the summary from the outcomes.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -68,8 +65,6 @@ int main(int argc, char** argv) {
   bool quick = false;
   std::string out = RNNLAB_COURSE_DIR;
   std::string language = "en";
-  std::string only;         // --lesson: this lesson alone
-  bool index_only = false;  // --index: the page and the summary from the lessons' outcomes
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
@@ -78,48 +73,23 @@ int main(int argc, char** argv) {
       out = argv[++i];
     } else if (arg == "--lang" && i + 1 < argc && (std::string(argv[i + 1]) == "en" || std::string(argv[i + 1]) == "ko")) {
       language = argv[++i];
-    } else if (arg == "--lesson" && i + 1 < argc) {
-      only = argv[++i];
-    } else if (arg == "--index") {
-      index_only = true;
     } else {
-      std::fprintf(stderr, "usage: run_course [--quick] [--out DIR] [--lang en|ko] [--lesson SLUG | --index]\n");
+      std::fprintf(stderr, "usage: run_course [--quick] [--out DIR] [--lang en|ko]\n");
       return 2;
     }
   }
   std::filesystem::create_directories(out);
 
-  // One lesson: run it, and keep what became of it for --index (a failed lesson does not stop the others).
-  auto run_lesson = [&](const std::string& slug, const std::string& program) {
+  std::vector<Outcome> outcomes;
+  for (const auto& [slug, program] : rnnlab::lessons::course_lessons) {
     const std::string folder = (std::filesystem::path(out) / slug).string();
     const std::string command =
         "\"" + program + "\" --out \"" + folder + "\" --lang " + language + (quick ? " --quick" : "");
     std::fflush(stdout);
     const auto start = std::chrono::steady_clock::now();
     const int status = std::system(command.c_str());
-    const Outcome o{slug, WIFEXITED(status) ? WEXITSTATUS(status) : 1,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
-    std::filesystem::create_directories(folder);
-    std::ofstream(std::filesystem::path(folder) / "outcome.txt") << o.exit_code << " " << o.seconds << "\n";
-    return o;
-  };
-  std::vector<Outcome> outcomes;
-  for (const auto& [slug, program] : rnnlab::lessons::course_lessons) {
-    if (!only.empty() && slug != only) continue;
-    if (index_only) {
-      Outcome o{slug, 1, 0};  // a lesson that left no outcome did not run
-      std::ifstream(std::filesystem::path(out) / slug / "outcome.txt") >> o.exit_code >> o.seconds;
-      outcomes.push_back(o);
-    } else {
-      outcomes.push_back(run_lesson(slug, program));
-    }
-  }
-  if (!only.empty()) {
-    if (outcomes.empty()) {
-      std::fprintf(stderr, "run_course: no lesson %s\n", only.c_str());
-      return 2;
-    }
-    return 0;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    outcomes.push_back({slug, WIFEXITED(status) ? WEXITSTATUS(status) : 1, seconds});
   }
 
   std::string html = "<!DOCTYPE html>\n<html lang=\"" + language + "\">\n<head>\n<meta charset=\"utf-8\">\n<title>rnnlab: the course</title>\n<style>" +
