@@ -1,13 +1,16 @@
-// Lesson 22's sessions: the built-in world of genres, hits and drifting intents, a learner's own sessions, and the
-// baselines fitted on them (POP, S-POP, item-KNN).
+// Lesson 22's sessions: the built-in world of genres, hits and drifting intents, a learner's own sessions, the
+// baselines fitted on them (POP, S-POP, item-KNN), and how every recommender is measured (Recall@20, MRR@20).
 #include "lessons/22_recommendations.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 
+#include "autograd/mode.hpp"
+#include "autograd/ops.hpp"
 #include "lessons/common/input.hpp"
 
 namespace rnnlab::lessons::lesson22 {
@@ -192,6 +195,92 @@ void Baselines::score(Kind kind, const Session& history, std::vector<double>& sc
   } else if (kind == Kind::item_knn) {
     for (const auto& [item, cosine] : neighbours_[history.back()]) scores[item] += cosine;
   }
+}
+
+// ---- the measurement ----
+
+namespace {
+
+// Ranks added one prediction at a time.
+struct Tally {
+  std::size_t count = 0, hits = 0;
+  double reciprocal = 0;
+  std::vector<std::size_t> count_at = std::vector<std::size_t>(positions_shown),
+                           hits_at = std::vector<std::size_t>(positions_shown);
+
+  // `seen`: the clicks before the predicted one; rank: 1 + the items scored above it.
+  void add(std::size_t seen, std::size_t rank) {
+    const std::size_t p = std::min(seen, positions_shown) - 1;
+    ++count;
+    ++count_at[p];
+    if (rank <= cutoff) {
+      ++hits;
+      ++hits_at[p];
+      reciprocal += 1.0 / static_cast<double>(rank);
+    }
+  }
+  Ranking ranking() const {
+    Ranking r{.predictions = count};
+    const double n = static_cast<double>(std::max<std::size_t>(count, 1));
+    r.recall = static_cast<double>(hits) / n;
+    r.mrr = reciprocal / n;
+    for (std::size_t p = 0; p < positions_shown; ++p) {
+      r.recall_by_position.push_back(count_at[p] ? static_cast<double>(hits_at[p]) / static_cast<double>(count_at[p])
+                                                 : std::nan(""));
+    }
+    return r;
+  }
+};
+
+std::size_t rank_of(const real* scores, std::size_t items, std::size_t target) {
+  std::size_t above = 0;
+  for (std::size_t j = 0; j < items; ++j) above += scores[j] > scores[target];
+  return above + 1;
+}
+
+}  // namespace
+
+Ranking evaluate(const Baselines& baselines, Baselines::Kind kind, const std::vector<Session>& test) {
+  Tally tally;
+  std::vector<double> scores;
+  for (const Session& session : test) {
+    for (std::size_t seen = 1; seen < session.size(); ++seen) {
+      baselines.score(kind, Session(session.begin(), session.begin() + static_cast<long>(seen)), scores);
+      std::vector<real> as_real(scores.begin(), scores.end());
+      tally.add(seen, rank_of(as_real.data(), as_real.size(), session[seen]));
+    }
+  }
+  return tally.ranking();
+}
+
+Ranking evaluate(const SessionGRU& model, const std::vector<Session>& test) {
+  NoGradGuard no_grad;
+  // Longest first, so that the sessions still running are always the first rows of a chunk.
+  std::vector<std::size_t> order(test.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return test[a].size() > test[b].size(); });
+  Tally tally;
+  constexpr std::size_t chunk = 256;
+  for (std::size_t first = 0; first < order.size(); first += chunk) {
+    const std::size_t rows = std::min(chunk, order.size() - first);
+    Tensor h = Tensor::zeros({rows, model.hidden_size()});
+    for (std::size_t seen = 1;; ++seen) {
+      std::size_t running = 0;  // the sessions with a click after the first `seen`
+      while (running < rows && test[order[first + running]].size() > seen) ++running;
+      if (running == 0) break;
+      std::vector<std::size_t> clicked;
+      for (std::size_t r = 0; r < running; ++r) clicked.push_back(test[order[first + r]][seen - 1]);
+      if (running < h.shape()[0]) h = slice(Var(h), 0, 0, running).value();
+      h = model.step(clicked, Var(h)).value();
+      const Tensor scores = model.all_scores(h);
+      const std::size_t items = scores.shape()[1];
+      for (std::size_t r = 0; r < running; ++r) {
+        tally.add(seen, rank_of(scores.data() + r * items, items, test[order[first + r]][seen]));
+      }
+    }
+  }
+  return tally.ranking();
 }
 
 }  // namespace rnnlab::lessons::lesson22

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lessons/common/data.hpp"
@@ -115,6 +116,17 @@ struct Result {
   // Greedy decoding time per source of each length (a batch of test_per_length), both translators.
   std::vector<double> plain_seconds, attention_seconds;
 };
+
+// The test sources: test_per_length of each length min_length .. max_length (lessons/23_attention_data.cpp).
+struct TestSet {
+  std::vector<data::SequencePairs> by_length;
+};
+TestSet test_set(const Config& c);
+// Exact matches and digit accuracy (a missing or extra digit is wrong) of `outputs` against `targets`.
+std::pair<double, double> score(const std::vector<std::vector<std::size_t>>& outputs,
+                                const std::vector<std::vector<std::size_t>>& targets);
+// Seconds to translate one source of each test length (greedy, the whole batch of them), the median of 3 runs.
+std::vector<double> decoding_seconds(Translator& model, const TestSet& t);
 
 Result experiment(const Config& config);
 std::vector<Claim> claims(const Result& result, const Config& config);
