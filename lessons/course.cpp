@@ -1,6 +1,8 @@
-// run_course: runs every lesson in order and writes index.html, the whole course on one page (it opens
-// straight from disk in a browser). Usage: run_course [--quick] [--out DIR] [--lang en|ko]
-// The page carries every narration in English and Korean; a switch at the top shows one (--lang picks the first).
+// run_course: runs every lesson in order, each writing its page into its folder, and writes index.html over them:
+// the contents, and each lesson's point, claims and plots, linked to its page (every page opens straight from
+// disk in a browser). Usage: run_course [--quick] [--out DIR] [--lang en|ko]
+// The pages carry every narration in English and Korean; a switch at the top shows one (--lang picks the first).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "lessons/common/plot.hpp"
+#include "lessons/common/site.hpp"
 #include "lessons/course_lessons.hpp"  // generated: the lesson programs, in order
 
 namespace {
@@ -27,37 +30,11 @@ std::string read(const std::filesystem::path& path) {
   return s.str();
 }
 
-const char* style = R"(
-body { font-family: "DejaVu Sans", Helvetica, Arial, "Noto Sans CJK KR", "NanumGothic", "Malgun Gothic",
-       "Apple SD Gothic Neo", sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em;
-       color: #222; line-height: 1.5; }
-h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2.5em; }
-p.history { font-style: italic; color: #444; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
-td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
-td.pass { color: #087a2f; font-weight: bold; } td.fail { color: #b00020; font-weight: bold; }
-figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
-figcaption { color: #555; font-size: 0.92em; } pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
-body.ko .en, body:not(.ko) .ko { display: none; }
-.language { float: right; } .language button { font-size: 0.9em; margin-left: 0.3em; cursor: pointer; }
-)";
-
-// The language switch: remembers the choice, and ?lang=ko in the address picks Korean.
-const char* language_script = R"(
-<script>
-function setLanguage(language) {
-  document.body.classList.toggle('ko', language === 'ko');
-  document.documentElement.lang = language;
-  try { localStorage.setItem('rnnlab-language', language); } catch (e) {}
+std::string two_digits(int number) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%02d", number);
+  return text;
 }
-(function () {
-  var asked = new URLSearchParams(location.search).get('lang'), stored = null;
-  try { stored = localStorage.getItem('rnnlab-language'); } catch (e) {}
-  var language = asked || stored;
-  if (language === 'en' || language === 'ko') setLanguage(language);
-})();
-</script>
-)";
 
 }  // namespace
 
@@ -92,32 +69,58 @@ int main(int argc, char** argv) {
     outcomes.push_back({slug, WIFEXITED(status) ? WEXITSTATUS(status) : 1, seconds});
   }
 
-  std::string html = "<!DOCTYPE html>\n<html lang=\"" + language + "\">\n<head>\n<meta charset=\"utf-8\">\n<title>rnnlab: the course</title>\n<style>" +
-                     std::string(style) + "</style>\n</head>\n<body" + (language == "ko" ? " class=\"ko\"" : "") + ">\n" +
-                     "<p class=\"language\"><button onclick=\"setLanguage('en')\">English</button>"
-                     "<button onclick=\"setLanguage('ko')\">한국어</button></p>\n" +
-                     "<h1><span class=\"en\">rnnlab: recurrent networks, from the window problem to attention</span>"
-                     "<span class=\"ko\">rnnlab: 윈도 문제에서 어텐션까지, 순환 신경망</span></h1>\n";
-  html += "<p><span class=\"en\">Every lesson below was just run on this machine" +
-          std::string(quick ? " in its quick configuration" : "") +
-          ". Each one states its claims, measures them, and shows its plots.</span><span class=\"ko\">아래의 모든 레슨은 "
-          "방금 이 컴퓨터에서" + std::string(quick ? " 빠른 설정으로" : "") +
-          " 실행되었다. 각 레슨은 주장을 밝히고, 그것을 측정하고, 그래프를 보여 준다. 주장, 수치, 코드와 그래프의 "
-          "레이블은 영어 그대로다.</span></p>\n<table>\n<tr><th>lesson</th><th>claims</th><th>time</th></tr>\n";
-  std::string cards;
-  for (const Outcome& o : outcomes) {
-    const std::filesystem::path card = std::filesystem::path(out) / o.slug / "card.html";
-    const bool has_card = std::filesystem::exists(card);
+  // The index: the contents by title, then each lesson's point, claims and plots, linked to its page.
+  using rnnlab::lessons::plot::escape_xml;
+  using rnnlab::lessons::site::both_languages;
+  std::string contents, sections;
+  for (const rnnlab::lessons::site::LessonEntry& lesson : rnnlab::lessons::site::course()) {
+    const std::string slug(lesson.slug), number = two_digits(lesson.number);
+    const auto outcome = std::find_if(outcomes.begin(), outcomes.end(), [&](const Outcome& o) { return o.slug == slug; });
+    if (outcome == outcomes.end()) continue;
+    const std::filesystem::path page = std::filesystem::path(out) / slug / "index.html";
+    const bool has_page = std::filesystem::exists(page);
+    const std::string link = slug + "/index.html", title = both_languages(lesson.title_en, lesson.title_ko);
     char time[32];
-    std::snprintf(time, sizeof time, "%.1f s", o.seconds);
-    html += "<tr><td><a href=\"#lesson-" + o.slug.substr(0, 2) + "\">" + rnnlab::lessons::plot::escape_xml(o.slug) +
-            "</a></td><td class=\"" + std::string(o.exit_code == 0 ? "pass" : "fail") + "\">" +
-            (o.exit_code == 0 ? "all hold" : has_card ? "some FAIL" : "did not finish") + "</td><td>" + time + "</td></tr>\n";
-    if (has_card) cards += read(card);
+    std::snprintf(time, sizeof time, "%.1f s", outcome->seconds);
+    contents += "<tr><td>" + number + "</td><td><a href=\"" + (has_page ? link : "#lesson-" + number) + "\">" + title +
+                "</a></td><td class=\"" + std::string(outcome->exit_code == 0 ? "pass" : "fail") + "\">" +
+                (outcome->exit_code == 0 ? "all hold" : has_page ? "some FAIL" : "did not finish") + "</td><td>" + time +
+                "</td></tr>\n";
+    sections += "<section id=\"lesson-" + number + "\">\n<h2>" + number + " &middot; " +
+                (has_page ? "<a href=\"" + link + "\">" + title + "</a>" : title) + "</h2>\n";
+    if (!has_page) {
+      sections += "<p class=\"fail\">The lesson did not finish: run " + escape_xml(slug) + " to see why.</p>\n</section>\n";
+      continue;
+    }
+    const std::string text = read(page);
+    sections += rnnlab::lessons::site::overview(text) + "<div class=\"thumbs\">";
+    for (const std::string& file : rnnlab::lessons::site::plot_files(text)) {
+      const std::string stem = std::filesystem::path(file).stem().string();
+      sections += "<a href=\"" + link + "#" + escape_xml(stem) + "\"><img src=\"" + escape_xml(slug + "/" + file) +
+                  "\" alt=\"" + escape_xml(stem) + "\" loading=\"lazy\"></a>";
+    }
+    sections += "</div>\n<p><a href=\"" + link + "\">" +
+                both_languages("The lesson: its story, plots and code", "레슨 전체: 이야기, 그래프, 코드") +
+                " &rarr;</a></p>\n</section>\n";
   }
-  html += "</table>\n" + cards + language_script + "</body>\n</html>\n";
+  const std::string body =
+      "<nav class=\"lessons\"><span class=\"language\"><button onclick=\"setLanguage('en')\">English</button>"
+      "<button onclick=\"setLanguage('ko')\">한국어</button></span></nav>\n<h1>" +
+      both_languages("rnnlab: recurrent networks, from the window problem to attention",
+                     "rnnlab: 윈도 문제에서 어텐션까지, 순환 신경망") +
+      "</h1>\n<p>" +
+      both_languages("Every lesson below was just run on this machine" + std::string(quick ? " in its quick configuration" : "") +
+                         ". Each one states its claims, measures them, and shows its plots; its page adds its story, "
+                         "the code that made it and the command to run it again.",
+                     "아래의 모든 레슨은 방금 이 컴퓨터에서" + std::string(quick ? " 빠른 설정으로" : "") +
+                         " 실행되었다. 각 레슨은 주장을 밝히고, 그것을 측정하고, 그래프를 보여 준다. 레슨 페이지에는 "
+                         "이야기, 결과를 만든 코드, 다시 실행하는 명령이 더 있다. 주장, 수치, 코드와 그래프의 레이블은 영어 "
+                         "그대로다.") +
+      "</p>\n<table>\n<tr><th></th><th>lesson</th><th>claims</th><th>time</th></tr>\n" + contents + "</table>\n" +
+      sections;
   const std::string index = (std::filesystem::path(out) / "index.html").string();
-  rnnlab::lessons::plot::save(index, html);
+  const auto first = language == "ko" ? rnnlab::lessons::Language::ko : rnnlab::lessons::Language::en;
+  rnnlab::lessons::plot::save(index, rnnlab::lessons::site::page("rnnlab: the course", first, body));
 
   int failed = 0;
   std::printf("\n== The course ==\n");

@@ -4,6 +4,7 @@
 #include "lessons/common/options.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/report.hpp"
+#include "lessons/common/site.hpp"
 #include "lessons/common/stats.hpp"
 
 using namespace rnnlab;
@@ -147,7 +148,7 @@ TEST_CASE("line charts are well-formed SVG with every series") {
   plot::LineChart chart;
   chart.title = "gradients & <norms>";
   chart.x_label = "T";
-  chart.y_label = "norm";
+  chart.y_label = "norm (log scale)";
   chart.log_y = true;
   chart.series = {{"rho = 0.9", {1, 2, 3}, {1, 1e-3, 1e-6}, "", true, false},
                   {"rho = 1.5", {1, 2, 3}, {1, 10, 100}, "", false, true},
@@ -156,8 +157,15 @@ TEST_CASE("line charts are well-formed SVG with every series") {
   const std::string svg = chart.svg();
   INFO(svg);
   CHECK(xml_problem(svg) == "");
-  CHECK(count(svg, "<polyline") == 4);  // the gap splits the third series in two
-  CHECK(count(svg, "<circle") == 3);    // markers of the first series
+  // Drawn twice: on the log axis, and on the hidden linear one the course page can swap in.
+  CHECK(count(svg, "<g class=\"scale\"") == 2);
+  CHECK(count(svg, "display=\"none\"") == 1);
+  CHECK(count(svg, "<polyline") == 2 * 4);  // the gap splits the third series in two
+  CHECK(count(svg, "<circle") == 2 * 3);    // markers of the first series
+  CHECK_CONTAINS(svg, "norm (linear scale)");
+  // What hovering reads: each series' drawn points in data units, and the axes' mapping.
+  CHECK_CONTAINS(svg, "data-name=\"with a gap\" data-color=\"#009E73\" data-values=\"1,1 3,0.5\"");
+  CHECK_CONTAINS(svg, "data-axes=\"1 3 74.00 ");
   CHECK_CONTAINS(svg, "rho = 0.9");
   CHECK_CONTAINS(svg, "rho = 1.5");
   CHECK_CONTAINS(svg, "gradients &amp; &lt;norms&gt;");
@@ -165,6 +173,38 @@ TEST_CASE("line charts are well-formed SVG with every series") {
   const std::string text = chart.text();
   CHECK_CONTAINS(text, "rho = 0.9");
   CHECK_CONTAINS(text, "log scale");
+}
+
+TEST_CASE("the course pages link the lessons in order and carry their charts inline") {
+  const auto lessons = site::course();
+  REQUIRE(lessons.size() >= 23);
+  CHECK(lessons.front().slug == "01_sequence_data");
+  CHECK(lessons.front().title_en == "Sequence data");
+  CHECK(lessons[18].title_en == "One in, sequence out; sequence to sequence");  // a ';' survives CMake
+  for (std::size_t i = 0; i < lessons.size(); ++i) CHECK(lessons[i].number == static_cast<int>(i) + 1);
+
+  const std::string first = site::lesson_navigation(1, false), last = site::lesson_navigation(23, true);
+  CHECK(count(first, "<a href=") == 2);  // the course and lesson 02
+  CHECK_CONTAINS(first, "<a href=\"../02_autograd/index.html\">02 ");
+  CHECK_CONTAINS(first, "setLanguage('ko')");
+  CHECK_CONTAINS(last, "<a href=\"../22_recommendations/index.html\">&larr; 22 ");
+  CHECK_CONTAINS(last, "href=\"#top\"");
+
+  plot::LineChart chart{.title = "t", .series = {{.name = "a", .x = {0, 1}, .y = {1, 2}}}};
+  const std::string inline_chart = site::inline_svg(chart.svg(), "curves");
+  CHECK(count(inline_chart, "id=\"curves-plot-area\"") == 1);
+  CHECK(count(inline_chart, "url(#curves-plot-area)") == 1);
+  CHECK(count(inline_chart, "plot-area") == 2);
+
+  const std::string page = site::page("a page", Language::en,
+                                      "<h1>x</h1><!--overview--><p>the point</p><!--/overview-->"
+                                      "<figure data-file=\"a.svg\" id=\"a\"></figure><figure data-file=\"b.svg\" id=\"b\"></figure>");
+  CHECK(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"));
+  const std::string body = page.substr(page.find('>', page.find("<body")) + 1);
+  CHECK(xml_problem(body.substr(0, body.find("<script>"))) == "");
+  CHECK(site::overview(page) == "<p>the point</p>");
+  CHECK(site::plot_files(page) == std::vector<std::string>{"a.svg", "b.svg"});
+  CHECK(site::overview("<p>no overview</p>") == "");
 }
 
 TEST_CASE("bar charts and heat maps are well-formed SVG") {

@@ -27,7 +27,7 @@
 
 namespace rnnlab::lessons {
 
-// Narration in both of the course's languages. The terminal shows the one --lang picks; the card keeps both, and
+// Narration in both of the course's languages. The terminal shows the one --lang picks; the page keeps both, and
 // index.html switches between them. Code, identifiers, plot labels, claims and figure names stay English in both.
 struct Narration {
   // Both texts are required, and the Korean one must be Korean (it is checked for Hangul).

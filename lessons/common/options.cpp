@@ -9,7 +9,7 @@ std::string usage(const std::string& program) {
          " [--quick] [--seed N] [--out DIR] [--data PATH] [--generate [--prompt TEXT]] [--lang en|ko] [--help]\n"
          "  --quick      run the small configuration (the one the tests check)\n"
          "  --seed N     random seed (default 0); the same seed gives the same numbers\n"
-         "  --out DIR    folder for plots, summary.json and card.html\n"
+         "  --out DIR    folder for plots, summary.json and the lesson's page (index.html)\n"
          "  --data PATH  your own data file (lessons 16-22: a text, a series, reviews, pairs, recordings, letters,\n"
          "               click sessions)\n"
          "  --generate   sample text from the model the last full run saved (lesson 16)\n"

@@ -1,9 +1,10 @@
 // The command line every lesson takes:
 //   --quick      the small configuration the tests use (seconds instead of tens of seconds)
 //   --seed N     the random seed (every lesson is deterministic for a given seed)
-//   --out DIR    where plots, summary.json and card.html go (default: a folder per lesson in the course folder)
-//   --data PATH  the learner's own data file (lessons 16-21: a text, a series, labeled reviews, source/target pairs,
-//                a list of recordings, letters written as pen strokes)
+//   --out DIR    where plots, summary.json and the lesson's page (index.html) go (default: a folder per lesson in
+//                the course folder)
+//   --data PATH  the learner's own data file (lessons 16-22: a text, a series, labeled reviews, source/target pairs,
+//                a list of recordings, letters written as pen strokes, click sessions)
 //   --generate   lesson 16: sample from the model the last full run saved, instead of training
 //   --prompt T   the text --generate starts from
 //   --lang L     the narration's language: en (default) or ko (Korean)

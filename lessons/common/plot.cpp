@@ -87,7 +87,7 @@ std::string tick_label(double v) {
     }
     return buffer;
   }
-  std::snprintf(buffer, sizeof buffer, "%.4g", v);
+  std::snprintf(buffer, sizeof buffer, "%.5g", v);  // 10000 as "10000", not "1e+04"
   return buffer;
 }
 
@@ -179,8 +179,11 @@ std::string header(const Frame& f, const std::string& title) {
 
 std::string axis_labels(const Frame& f, const std::string& x_label, const std::string& y_label) {
   std::string s;
-  s += "<text x=\"" + num((f.left + f.right) / 2) + "\" y=\"" + num(f.height - 10.0) + "\" text-anchor=\"middle\">" +
-       escape_xml(x_label) + "</text>\n";
+  if (!x_label.empty()) {
+    s += "<text x=\"" + num((f.left + f.right) / 2) + "\" y=\"" + num(f.height - 10.0) + "\" text-anchor=\"middle\">" +
+         escape_xml(x_label) + "</text>\n";
+  }
+  if (y_label.empty()) return s;
   s += "<text transform=\"translate(16," + num((f.top + f.bottom) / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
        escape_xml(y_label) + "</text>\n";
   return s;
@@ -288,6 +291,47 @@ std::string draw_series(const Series& line, const std::string& color, const Axis
   return s;
 }
 
+// A short number for the data a page's script reads (hover shows it).
+std::string data_number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.5g", v);
+  return buffer;
+}
+
+// One y scale of a line chart: its grid, reference lines, series and y label, in a group the course page's script
+// reads: data-axes holds the mapping from data to pixels (x lo, x hi, left, right, y lo, y hi, bottom, top, log),
+// each series' data-values its drawn points, so that hovering shows the nearest point's series and values. A chart
+// on a log axis also carries a hidden linear one (`shown` false) that the page's button swaps in.
+std::string scale(const Frame& f, const Axis& x, const Axis& y, const std::vector<Series>& series,
+                  const std::vector<std::pair<std::string, std::string>>& entries,
+                  const std::vector<ReferenceLine>& reference_lines, std::string y_label, bool shown) {
+  const std::string marker = " (log scale)";
+  if (!y.log && y_label.size() >= marker.size() && y_label.ends_with(marker)) {
+    y_label.replace(y_label.size() - marker.size(), marker.size(), " (linear scale)");
+  }
+  std::string s = "<g class=\"scale\" data-scale=\"" + std::string(y.log ? "log" : "linear") + "\" data-axes=\"" +
+                  data_number(x.lo) + " " + data_number(x.hi) + " " + num(x.pixel_lo) + " " + num(x.pixel_hi) + " " +
+                  data_number(y.lo) + " " + data_number(y.hi) + " " + num(y.pixel_lo) + " " + num(y.pixel_hi) + " " +
+                  (y.log ? "1" : "0") + "\"" + (shown ? "" : " display=\"none\"") + ">\n";
+  s += y_grid(f, y);
+  s += draw_reference_lines(f, y, reference_lines);
+  s += "<g clip-path=\"url(#plot-area)\">\n";
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const Series& line = series[k];
+    std::string values;
+    for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
+      if (usable(line.y[i], y.log) && std::isfinite(line.x[i])) values += data_number(line.x[i]) + "," + data_number(line.y[i]) + " ";
+    }
+    if (!values.empty()) values.pop_back();
+    s += "<g class=\"series\" data-name=\"" + escape_xml(line.name) + "\" data-color=\"" + entries[k].second +
+         "\" data-values=\"" + values + "\">\n" + draw_series(line, entries[k].second, x, y) + "</g>\n";
+  }
+  s += "</g>\n";
+  s += "<text transform=\"translate(16," + num((f.top + f.bottom) / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
+       escape_xml(y_label) + "</text>\n";
+  return s + "</g>\n";
+}
+
 }  // namespace
 
 std::string LineChart::svg(int width, int height) const {
@@ -296,12 +340,15 @@ std::string LineChart::svg(int width, int height) const {
   const double legend_width = longest > 0 ? 60.0 + 6.5 * static_cast<double>(longest) : 24.0;
   const Frame f{width, height, 74, width - legend_width, 40, height - 52.0};
 
-  double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo, ylo = xlo, yhi = -xlo;
+  // The data's range: on the log axis the positive values, on the linear one every finite value.
+  const double inf = std::numeric_limits<double>::infinity();
+  double xlo = inf, xhi = -inf, ylo = inf, yhi = -inf, linear_lo = inf, linear_hi = -inf;
   for (const Series& s : series) {
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!std::isfinite(s.x[i])) continue;
       xlo = std::min(xlo, s.x[i]);
       xhi = std::max(xhi, s.x[i]);
+      if (std::isfinite(s.y[i])) linear_lo = std::min(linear_lo, s.y[i]), linear_hi = std::max(linear_hi, s.y[i]);
       if (!usable(s.y[i], log_y)) continue;
       ylo = std::min(ylo, s.y[i]);
       yhi = std::max(yhi, s.y[i]);
@@ -309,6 +356,7 @@ std::string LineChart::svg(int width, int height) const {
   }
   for (const ReferenceLine& r : reference_lines) {
     if (usable(r.y, log_y)) ylo = std::min(ylo, r.y), yhi = std::max(yhi, r.y);
+    if (std::isfinite(r.y)) linear_lo = std::min(linear_lo, r.y), linear_hi = std::max(linear_hi, r.y);
   }
   Axis x{0, 1, false, f.left, f.right}, y{0, 1, log_y, f.bottom, f.top};
   if (!(xlo <= xhi)) xlo = 0, xhi = 1;
@@ -317,7 +365,8 @@ std::string LineChart::svg(int width, int height) const {
   fit(y, ylo, yhi, y_min, y_max);
 
   std::string s = header(f, title);
-  s += y_grid(f, y);
+  s.insert(s.find("<svg ") + 4, " class=\"chart\" data-x-label=\"" + escape_xml(x_label) + "\" data-y-label=\"" +
+                                   escape_xml(y_label) + "\"");
   if (x_labels.empty()) {
     for (double t : nice_ticks(x.lo, x.hi)) {
       s += "<line x1=\"" + num(x(t)) + "\" y1=\"" + num(f.bottom) + "\" x2=\"" + num(x(t)) + "\" y2=\"" + num(f.bottom + 5) +
@@ -334,21 +383,23 @@ std::string LineChart::svg(int width, int height) const {
     s += "<line x1=\"" + num(x(m)) + "\" y1=\"" + num(f.top) + "\" x2=\"" + num(x(m)) + "\" y2=\"" + num(f.bottom) +
          "\" stroke=\"#bbb\" stroke-dasharray=\"2 3\"/>\n";
   }
-  s += draw_reference_lines(f, y, reference_lines);
-  s += "<g clip-path=\"url(#plot-area)\">\n";
   std::vector<std::pair<std::string, std::string>> entries;
   std::vector<Mark> marks;
   for (std::size_t k = 0; k < series.size(); ++k) {
-    const Series& line = series[k];
-    const std::string color = color_of(line.color, k);
-    entries.emplace_back(line.name, color);
-    marks.push_back(line.scatter ? Mark::dot : line.dashed ? Mark::dashed : Mark::line);
-    s += draw_series(line, color, x, y);
+    entries.emplace_back(series[k].name, color_of(series[k].color, k));
+    marks.push_back(series[k].scatter ? Mark::dot : series[k].dashed ? Mark::dashed : Mark::line);
   }
-  s += "</g>\n";
+  s += scale(f, x, y, series, entries, reference_lines, y_label, true);
+  if (log_y) {
+    // The same chart on a linear y axis, hidden: the course page's button shows it (what the log scale hides:
+    // on a linear axis the whole decay is a flat line at zero after its first steps).
+    Axis linear{0, 1, false, f.bottom, f.top};
+    fit(linear, linear_lo, linear_hi, std::nullopt, y_max);
+    s += scale(f, x, linear, series, entries, reference_lines, y_label, false);
+  }
   s += "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.right - f.left) + "\" height=\"" +
        num(f.bottom - f.top) + "\" fill=\"none\" stroke=\"#333\"/>\n";
-  s += axis_labels(f, x_label, y_label);
+  s += axis_labels(f, x_label, "");
   s += legend(f, entries, marks);
   return s + "</svg>\n";
 }

@@ -12,6 +12,7 @@
 
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
+#include "lessons/common/site.hpp"
 
 namespace rnnlab::lessons {
 
@@ -88,12 +89,6 @@ std::string format_value(double v) {
 
 }  // namespace
 
-// Both languages for the card: <span class="en">...</span><span class="ko">...</span>; index.html's switch hides one.
-std::string both_languages(const Narration& text) {
-  return "<span class=\"en\">" + plot::escape_xml(text.en) + "</span><span class=\"ko\" lang=\"ko\">" +
-         plot::escape_xml(text.ko) + "</span>";
-}
-
 Report::Report(const LessonInfo& info, const Options& options)
     : info_(info), narration_(info.narration, info.slug + ".md"), options_(options) {
   std::error_code error;
@@ -109,8 +104,6 @@ Report::Report(const LessonInfo& info, const Options& options)
   std::printf("\n== %s %s: %s%s ==\n\n", korean ? "레슨" : "Lesson", heading, title.in(options.language).c_str(),
               options.quick ? (korean ? " (빠른 설정)" : " (quick)") : "");
   std::printf("%s\n", wrap(history.in(options.language)).c_str());
-  card_ += "<section id=\"lesson-" + std::string(heading) + "\">\n<h2>" + heading + " &mdash; " +
-           both_languages(title) + "</h2>\n<p class=\"history\">" + both_languages(history) + "</p>\n";
 }
 
 namespace {
@@ -138,7 +131,7 @@ void Report::say(const std::string& key, const std::vector<Slot>& slots) {
   for (std::size_t p = 0; p < en.size(); ++p) {
     const Narration paragraph(en[p], ko[p]);
     std::printf("%s\n", wrap(paragraph.in(options_.language)).c_str());
-    card_ += "<p>" + both_languages(paragraph) + "</p>\n";
+    body_ += "<p>" + site::both_languages(paragraph) + "</p>\n";
   }
   std::fflush(stdout);
 }
@@ -177,9 +170,15 @@ void Report::plot(const std::string& file, const std::string& svg, const std::ve
   said_.push_back(key);
   write(file, svg);
   if (!terminal.empty()) std::printf("\n%s\n", terminal.c_str());
-  const std::string folder = std::filesystem::path(options_.out).filename().string();
-  card_ += "<figure><img src=\"" + plot::escape_xml(folder + "/" + file) + "\" alt=\"" + plot::escape_xml(caption.en) +
-           "\"><figcaption>" + both_languages(caption) + "</figcaption></figure>\n";
+  // A line chart sits inline on the page, where its script reads it (hover, the linear axis); the other plots
+  // (heat maps of tens of thousands of cells, bars that carry their own tooltips, drawings) are images.
+  const std::string stem = std::filesystem::path(file).stem().string();
+  const bool line_chart = svg.find("<svg class=\"chart\"") != std::string::npos;
+  body_ += "<figure data-file=\"" + plot::escape_xml(file) + "\" id=\"" + plot::escape_xml(stem) + "\">\n" +
+           (line_chart ? site::inline_svg(svg, stem)
+                       : "<img src=\"" + plot::escape_xml(file) + "\" alt=\"" + plot::escape_xml(caption.en) + "\">\n") +
+           "<figcaption>" + site::both_languages(caption) + " <a href=\"" + plot::escape_xml(file) + "\">" +
+           plot::escape_xml(file) + "</a></figcaption></figure>\n";
   std::printf("  plot: %s/%s  (%s)\n", options_.out.c_str(), file.c_str(), caption.in(options_.language).c_str());
 }
 
@@ -191,7 +190,7 @@ std::string Report::write(const std::string& file, const std::string& content) {
 
 void Report::block(const std::string& text) {
   std::printf("%s\n", text.c_str());
-  card_ += "<pre>" + plot::escape_xml(text) + "</pre>\n";
+  body_ += "<pre>" + plot::escape_xml(text) + "</pre>\n";
 }
 
 int Report::finish() {
@@ -235,29 +234,45 @@ int Report::finish() {
   const std::string timings = figures_json(true);
   if (!timings.empty()) write("timings.json", "{\n  \"lesson\": " + std::to_string(info_.number) + ",\n  \"timings\": {" + timings + "}\n}\n");
 
-  std::string table = "<table class=\"claims\">\n<tr><th>claim</th><th>measured</th><th>criterion</th><th></th></tr>\n";
+  write("index.html", page());
+  std::printf("\n  %zu of %zu claims hold. Output: %s\n", passed, claims_.size(), options_.out.c_str());
+  return passed == claims_.size() ? 0 : 1;
+}
+
+std::string Report::page() const {
+  char number[8];
+  std::snprintf(number, sizeof number, "%02d", info_.number);
+  const Narration title = narration_.fill("title"), history = narration_.fill("history"), story = narration_.fill("story");
+  std::string claims = "<table class=\"claims\">\n<tr><th>claim</th><th>measured</th><th>criterion</th><th></th></tr>\n";
   for (const Claim& c : claims_) {
-    table += "<tr><td>" + plot::escape_xml(c.text) + "</td><td>" + format_value(c.measured) + "</td><td>" +
-             plot::escape_xml(c.criterion) + "</td><td class=\"" + std::string(c.passed ? "pass" : "fail") + "\">" +
-             (c.passed ? "pass" : "FAIL") + "</td></tr>\n";
+    claims += "<tr><td>" + plot::escape_xml(c.text) + "</td><td>" + format_value(c.measured) + "</td><td>" +
+              plot::escape_xml(c.criterion) + "</td><td class=\"" + std::string(c.passed ? "pass" : "fail") + "\">" +
+              (c.passed ? "pass" : "FAIL") + "</td></tr>\n";
   }
-  table += "</table>\n";
+  claims += "</table>\n";
   std::string figures;
   if (!figures_.empty()) {
-    figures = "<table class=\"figures\">\n";
+    figures = "<details class=\"figures\"><summary>" + site::both_languages("Every number this run measured", "이 실행이 잰 모든 수치") +
+              "</summary>\n<table>\n";
     for (const Figure& f : figures_) {
       figures += "<tr><td>" + plot::escape_xml(f.name) + "</td><td>" + format_value(f.value) + " " +
                  plot::escape_xml(f.unit) + "</td></tr>\n";
     }
-    figures += "</table>\n";
+    figures += "</table></details>\n";
   }
-  // Claims first: the card opens with the verdicts, then the numbers, then the story and plots.
-  const std::size_t after_history = card_.find("</p>\n") + 5;
-  std::string card = card_.substr(0, after_history) + table + figures + card_.substr(after_history) + "</section>\n";
-  write("card.html", card);
-
-  std::printf("\n  %zu of %zu claims hold. Output: %s\n", passed, claims_.size(), options_.out.c_str());
-  return passed == claims_.size() ? 0 : 1;
+  // The command that made this page: the same seed writes the same numbers.
+  std::string command = std::string(RNNLAB_PROGRAM_DIR) + "/" + info_.slug + (options_.quick ? " --quick" : "") +
+                        " --seed " + std::to_string(options_.seed);
+  if (!options_.data.empty()) command += " --data " + options_.data;
+  const std::string body =
+      site::lesson_navigation(info_.number, false) + "<h1>" + number + " &middot; " + site::both_languages(title) +
+      "</h1>\n<p class=\"history\">" + site::both_languages(history) + "</p>\n<!--overview-->\n<p class=\"story\">" +
+      site::both_languages(story) + "</p>\n" + claims + "<!--/overview-->\n<p class=\"command\">" +
+      site::both_languages("Made by this command (the same seed gives the same numbers; add --lang ko for the narration in Korean):",
+                           "이 명령이 만든 페이지다(같은 시드는 같은 수치를 낸다. 해설을 한국어로 보려면 --lang ko를 더한다):") +
+      "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" + figures + body_ +
+      site::lesson_navigation(info_.number, true);
+  return site::page(number + std::string(" · ") + title.en + " — rnnlab", options_.language, body);
 }
 
 }  // namespace rnnlab::lessons

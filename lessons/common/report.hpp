@@ -1,6 +1,7 @@
-// Report: what a lesson tells. It prints the narration and results as the lesson runs, and at the end writes
-// summary.json (the numbers, for machines and tests; timings.json for wall-clock times) and card.html (the lesson's section of the course's
-// index.html) into the lesson's output folder.
+// Report: what a lesson tells. It prints the narration and results as the lesson runs, and at the end writes into
+// the lesson's output folder summary.json (the numbers, for machines and tests; timings.json for wall-clock times)
+// and index.html, the lesson's page (lessons/common/site.hpp): its claims, narration, plots and the command that
+// made it.
 #pragma once
 
 #include <string>
@@ -36,7 +37,7 @@ class Report {
   Report(const LessonInfo& info, const Options& options);
 
   // The narration's section `key` with its slots filled: printed (word-wrapped, in the language of --lang), and
-  // kept for the card.
+  // kept for the page.
   void say(const std::string& key, const std::vector<Slot>& slots = {});
   // Marks the section `key` as one this run leaves out (the built-in data's description when the learner gave
   // data of their own, say), so that finish() does not take it for text the code forgot.
@@ -51,17 +52,17 @@ class Report {
   // A claim with its verdict; printed at once and listed in the summary.
   void claim(const Claim& c);
   void claims(const std::vector<Claim>& cs);
-  // Writes an SVG plot into the output folder and adds it to the card, captioned by the narration's section named
+  // Writes an SVG plot into the output folder and adds it to the page, captioned by the narration's section named
   // after the file ("### curves.svg"; plots drawn in a loop share the section `caption_key`) with its slots
   // filled; prints `terminal` if not empty.
   void plot(const std::string& file, const std::string& svg, const std::vector<Slot>& caption_slots = {},
             const std::string& terminal = "", const std::string& caption_key = "");
   // Writes any other file (e.g. graph.dot) into the output folder; returns its path.
   std::string write(const std::string& file, const std::string& content);
-  // A preformatted block (a table, a sample of text) shown in the card and printed.
+  // A preformatted block (a table, a sample of text) shown on the page and printed.
   void block(const std::string& text);
 
-  // Writes summary.json and card.html, prints the claims table; returns 0 if every claim passed, else 1.
+  // Writes summary.json and index.html, prints the claims table; returns 0 if every claim passed, else 1.
   // Throws std::logic_error if a section of the narration was neither said nor skipped (text and code drifted).
   int finish();
 
@@ -71,7 +72,8 @@ class Report {
   LessonInfo info_;
   NarrationText narration_;
   Options options_;
-  std::string card_;  // the HTML body built up as the lesson runs
+  std::string page() const;  // the lesson's page, index.html
+  std::string body_;         // the page's text, plots and blocks, built up as the lesson runs
   struct Figure {
     std::string name;
     double value;

@@ -1,0 +1,206 @@
+#include "lessons/common/site.hpp"
+
+#include <cstdio>
+
+#include "lessons/common/plot.hpp"
+#include "lessons/course_outline.hpp"  // generated: course_outline[]
+
+namespace rnnlab::lessons::site {
+
+namespace {
+
+const char* stylesheet = R"(
+body { font-family: "DejaVu Sans", Helvetica, Arial, "Noto Sans CJK KR", "NanumGothic", "Malgun Gothic",
+       "Apple SD Gothic Neo", sans-serif; max-width: 980px; margin: 1.2em auto 3em; padding: 0 1em;
+       color: #222; line-height: 1.5; }
+a { color: #0a5c9c; } h1 { margin: 0.6em 0 0.2em; line-height: 1.25; }
+h2 { border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2.2em; } h2 a { text-decoration: none; }
+p.history { font-style: italic; color: #444; } p.story { font-size: 1.08em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
+td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+td.pass { color: #087a2f; font-weight: bold; } td.fail { color: #b00020; font-weight: bold; }
+figure { margin: 1.5em 0; } figure img, figure svg { max-width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { color: #555; font-size: 0.92em; } figcaption a { font-size: 0.85em; margin-left: 0.4em; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.88em; line-height: 1.35; }
+code { background: #f2f2f2; padding: 0 0.25em; } pre code { background: none; padding: 0; }
+details { margin: 1em 0; } summary { cursor: pointer; color: #0a5c9c; }
+nav.lessons { display: flex; flex-wrap: wrap; gap: 0.4em 1.4em; align-items: baseline; font-size: 0.92em;
+              border-bottom: 1px solid #ddd; padding-bottom: 0.5em; }
+nav.lessons.bottom { border-bottom: none; border-top: 1px solid #ddd; padding-top: 0.5em; margin-top: 3em; }
+nav.lessons .language { margin-left: auto; }
+body.ko .en, body:not(.ko) .ko { display: none; }
+.language button { font-size: 0.9em; margin-left: 0.3em; cursor: pointer; }
+button.scale-switch { display: block; font-size: 0.85em; margin: 0.3em 0; cursor: pointer; }
+div.tip { position: absolute; display: none; background: #fff; border: 1px solid #888; border-radius: 3px;
+          padding: 0.3em 0.55em; font-size: 0.85em; pointer-events: none; box-shadow: 0 1px 4px rgba(0,0,0,0.2); }
+div.thumbs { display: flex; flex-wrap: wrap; gap: 0.5em; } div.thumbs img { width: 220px; border: 1px solid #ddd; }
+)";
+
+// The language switch (remembered across pages; ?lang=ko in the address picks Korean), and the charts: hovering a
+// line chart marks the point nearest the pointer and shows its series and values (read from the chart's
+// data-axes and each series' data-values, see plot.cpp); a chart drawn on a log axis gets a button that swaps in
+// the linear one it carries. An image that did not load is reported on the console, where the site check reads it.
+const char* script = R"(
+<script>
+function setLanguage(language) {
+  document.body.classList.toggle('ko', language === 'ko');
+  document.documentElement.lang = language;
+  try { localStorage.setItem('rnnlab-language', language); } catch (e) {}
+}
+(function () {
+  var asked = new URLSearchParams(location.search).get('lang'), stored = null;
+  try { stored = localStorage.getItem('rnnlab-language'); } catch (e) {}
+  var language = asked || stored;
+  if (language === 'en' || language === 'ko') setLanguage(language);
+})();
+(function () {
+  var tip = document.createElement('div');
+  tip.className = 'tip';
+  document.body.appendChild(tip);
+  function points(series) {
+    if (!series.points) {
+      var values = series.getAttribute('data-values');
+      series.points = values ? values.split(' ').map(function (pair) { return pair.split(',').map(Number); }) : [];
+    }
+    return series.points;
+  }
+  function line(label, value) {
+    var div = document.createElement('div');
+    div.textContent = (label ? label.replace(/ \((log|linear) scale\)$/, '') + ': ' : '') + value;
+    return div;
+  }
+  document.querySelectorAll('svg.chart').forEach(function (svg) {
+    var scales = svg.querySelectorAll('g.scale');
+    if (scales.length === 2) {
+      var button = document.createElement('button');
+      button.className = 'scale-switch';
+      button.textContent = 'show on a linear y axis';
+      button.addEventListener('click', function () {
+        var toLinear = scales[1].getAttribute('display') === 'none';
+        scales[0].setAttribute('display', toLinear ? 'none' : 'inline');
+        scales[1].setAttribute('display', toLinear ? 'inline' : 'none');
+        button.textContent = toLinear ? 'show on a log y axis' : 'show on a linear y axis';
+      });
+      svg.parentNode.insertBefore(button, svg.nextSibling);
+    }
+    var ring = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+    ring.setAttribute('r', '6');
+    ring.setAttribute('fill', 'none');
+    ring.setAttribute('stroke-width', '2.5');
+    ring.setAttribute('display', 'none');
+    svg.appendChild(ring);
+    function hide() { ring.setAttribute('display', 'none'); tip.style.display = 'none'; }
+    svg.addEventListener('mouseleave', hide);
+    svg.addEventListener('mousemove', function (event) {
+      var scale = Array.prototype.find.call(scales, function (s) { return s.getAttribute('display') !== 'none'; });
+      if (!scale) return;
+      var a = scale.getAttribute('data-axes').split(' ').map(Number), log = a[8] === 1;
+      function ty(v) { return log ? Math.log10(v) : v; }
+      var pointer = svg.createSVGPoint();
+      pointer.x = event.clientX;
+      pointer.y = event.clientY;
+      var p = pointer.matrixTransform(svg.getScreenCTM().inverse());
+      var best = null, nearest = 24 * 24;
+      scale.querySelectorAll('g.series').forEach(function (series) {
+        points(series).forEach(function (xy) {
+          var px = a[2] + (xy[0] - a[0]) / (a[1] - a[0]) * (a[3] - a[2]);
+          var py = a[6] + (ty(xy[1]) - ty(a[4])) / (ty(a[5]) - ty(a[4])) * (a[7] - a[6]);
+          var d = (px - p.x) * (px - p.x) + (py - p.y) * (py - p.y);
+          if (d < nearest) { nearest = d; best = { series: series, xy: xy, px: px, py: py }; }
+        });
+      });
+      if (!best) { hide(); return; }
+      var color = best.series.getAttribute('data-color'), name = best.series.getAttribute('data-name');
+      ring.setAttribute('cx', best.px);
+      ring.setAttribute('cy', best.py);
+      ring.setAttribute('stroke', color);
+      ring.setAttribute('display', 'inline');
+      tip.textContent = '';
+      if (name) { var title = line('', name); title.style.color = color; title.style.fontWeight = 'bold'; tip.appendChild(title); }
+      tip.appendChild(line(svg.getAttribute('data-x-label') || 'x', best.xy[0]));
+      tip.appendChild(line(svg.getAttribute('data-y-label') || 'y', best.xy[1]));
+      tip.style.left = (event.pageX + 14) + 'px';
+      tip.style.top = (event.pageY + 14) + 'px';
+      tip.style.display = 'block';
+    });
+  });
+  window.addEventListener('load', function () {
+    document.querySelectorAll('img').forEach(function (img) {
+      if (!img.complete || img.naturalWidth === 0) console.error('broken image: ' + img.getAttribute('src'));
+    });
+  });
+})();
+</script>
+)";
+
+std::string lesson_link(const LessonEntry& lesson, const std::string& before, const std::string& after) {
+  char number[8];
+  std::snprintf(number, sizeof number, "%02d", lesson.number);
+  return "<a href=\"../" + std::string(lesson.slug) + "/index.html\">" + before + number + " " +
+         both_languages(lesson.title_en, lesson.title_ko) + after + "</a>";
+}
+
+}  // namespace
+
+std::span<const LessonEntry> course() { return course_outline; }
+
+std::string both_languages(std::string_view en, std::string_view ko) {
+  return "<span class=\"en\">" + plot::escape_xml(std::string(en)) + "</span><span class=\"ko\" lang=\"ko\">" +
+         plot::escape_xml(std::string(ko)) + "</span>";
+}
+
+std::string both_languages(const Narration& text) { return both_languages(text.en, text.ko); }
+
+std::string page(const std::string& title, Language first, const std::string& body) {
+  const bool korean = first == Language::ko;
+  return "<!DOCTYPE html>\n<html lang=\"" + std::string(korean ? "ko" : "en") +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, "
+         "initial-scale=1\">\n"
+         "<title>" +
+         plot::escape_xml(title) + "</title>\n<style>" + stylesheet + "</style>\n</head>\n<body" +
+         (korean ? " class=\"ko\"" : "") + " id=\"top\">\n" + body + script + "</body>\n</html>\n";
+}
+
+std::string lesson_navigation(int number, bool bottom) {
+  const std::span<const LessonEntry> lessons = course();
+  std::string bar = "<nav class=\"lessons" + std::string(bottom ? " bottom" : "") + "\">";
+  for (std::size_t i = 0; i < lessons.size(); ++i) {
+    if (lessons[i].number != number) continue;
+    if (i > 0) bar += lesson_link(lessons[i - 1], "&larr; ", "");
+    bar += "<a href=\"../index.html\">" + both_languages("the course", "과정 전체") + "</a>";
+    if (i + 1 < lessons.size()) bar += lesson_link(lessons[i + 1], "", " &rarr;");
+  }
+  bar += bottom ? "<a href=\"#top\">&uarr; " + both_languages("top", "맨 위로") + "</a>"
+                : "<span class=\"language\"><button onclick=\"setLanguage('en')\">English</button>"
+                  "<button onclick=\"setLanguage('ko')\">한국어</button></span>";
+  return bar + "</nav>\n";
+}
+
+std::string inline_svg(const std::string& svg, const std::string& scope) {
+  std::string out = svg.substr(svg.compare(0, 5, "<?xml") == 0 ? svg.find("?>") + 2 : 0);
+  for (const std::string& pattern : {std::string("id=\""), std::string("url(#")}) {
+    for (std::size_t at = out.find(pattern); at != std::string::npos; at = out.find(pattern, at + 1)) {
+      out.insert(at + pattern.size(), scope + "-");
+    }
+  }
+  return out;
+}
+
+std::string overview(const std::string& lesson_page) {
+  const std::string open = "<!--overview-->", close = "<!--/overview-->";
+  const std::size_t begin = lesson_page.find(open), end = lesson_page.find(close);
+  if (begin == std::string::npos || end == std::string::npos || end < begin) return "";
+  return lesson_page.substr(begin + open.size(), end - begin - open.size());
+}
+
+std::vector<std::string> plot_files(const std::string& lesson_page) {
+  std::vector<std::string> files;
+  const std::string marker = "<figure data-file=\"";
+  for (std::size_t at = lesson_page.find(marker); at != std::string::npos; at = lesson_page.find(marker, at + 1)) {
+    const std::size_t begin = at + marker.size();
+    files.push_back(lesson_page.substr(begin, lesson_page.find('"', begin) - begin));
+  }
+  return files;
+}
+
+}  // namespace rnnlab::lessons::site

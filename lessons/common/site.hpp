@@ -1,0 +1,47 @@
+// The course's web pages. Each lesson writes its own page (Report::finish: index.html in the lesson's folder) and
+// run_course writes the course's index over them. Every page stands alone: its stylesheet and scripts are inline,
+// its images and links relative, and it needs no network, so it opens straight from disk (or from any static
+// server) in any folder.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lessons/common/narration.hpp"
+#include "lessons/common/options.hpp"
+
+namespace rnnlab::lessons::site {
+
+struct LessonEntry {
+  int number;
+  std::string_view slug, title_en, title_ko;
+};
+
+// Every lesson of the course in order, from the lessons' narrations (lessons/common/outline.cmake, at build time).
+std::span<const LessonEntry> course();
+
+// A complete page: doctype, charset, the course's stylesheet, its scripts (the language switch; hovering a chart's
+// line reads its values; a log axis can switch to a linear one) and `body`. `first` is the language shown first.
+std::string page(const std::string& title, Language first, const std::string& body);
+
+// The bar at the top (bottom: false) or bottom of lesson `number`'s page: the previous lesson, the course index,
+// the next lesson; the top bar holds the language switch, the bottom one a link back to the top.
+std::string lesson_navigation(int number, bool bottom);
+
+// Text in both languages, escaped: <span class="en">...</span><span class="ko" lang="ko">...</span>; the page
+// shows one.
+std::string both_languages(std::string_view en, std::string_view ko);
+std::string both_languages(const Narration& text);
+
+// An SVG made to sit in a page beside others: without the XML prolog, its ids (every chart has "plot-area")
+// prefixed with `scope`.
+std::string inline_svg(const std::string& svg, const std::string& scope);
+
+// What the course index takes from a lesson page: the block between <!--overview--> and <!--/overview--> (the
+// lesson's point and its claims), and its plots' files, in the page's order.
+std::string overview(const std::string& lesson_page);
+std::vector<std::string> plot_files(const std::string& lesson_page);
+
+}  // namespace rnnlab::lessons::site
