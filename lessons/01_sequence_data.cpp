@@ -20,13 +20,14 @@
 #include <sstream>
 
 #include "lessons/01_sequence_data.md.hpp"
+#include "lessons/01_sequence_data.sources.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab::lessons::lesson01 {
 
-const LessonInfo info = {1, "01_sequence_data", narration_markdown};
+const LessonInfo info = {1, "01_sequence_data", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

@@ -20,6 +20,7 @@
 #include "autograd/gradcheck.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/02_autograd.md.hpp"
+#include "lessons/02_autograd.sources.hpp"
 #include "lessons/common/graph_svg.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -28,7 +29,7 @@
 
 namespace rnnlab::lessons::lesson02 {
 
-const LessonInfo info = {2, "02_autograd", narration_markdown};
+const LessonInfo info = {2, "02_autograd", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

@@ -24,6 +24,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/03_window_problem.md.hpp"
+#include "lessons/03_window_problem.sources.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -33,7 +34,7 @@
 
 namespace rnnlab::lessons::lesson03 {
 
-const LessonInfo info = {3, "03_window_problem", narration_markdown};
+const LessonInfo info = {3, "03_window_problem", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

@@ -21,6 +21,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/04_tdnn.md.hpp"
+#include "lessons/04_tdnn.sources.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -32,7 +33,7 @@
 
 namespace rnnlab::lessons::lesson04 {
 
-const LessonInfo info = {4, "04_tdnn", narration_markdown};
+const LessonInfo info = {4, "04_tdnn", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

@@ -22,6 +22,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/05_jordan.md.hpp"
+#include "lessons/05_jordan.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "tensor/parallel.hpp"
@@ -31,7 +32,7 @@
 
 namespace rnnlab::lessons::lesson05 {
 
-const LessonInfo info = {5, "05_jordan", narration_markdown};
+const LessonInfo info = {5, "05_jordan", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

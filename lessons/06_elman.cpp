@@ -20,6 +20,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/06_elman.md.hpp"
+#include "lessons/06_elman.sources.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -31,7 +32,7 @@
 
 namespace rnnlab::lessons::lesson06 {
 
-const LessonInfo info = {6, "06_elman", narration_markdown};
+const LessonInfo info = {6, "06_elman", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

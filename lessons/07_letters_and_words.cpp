@@ -23,6 +23,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/07_letters_and_words.md.hpp"
+#include "lessons/07_letters_and_words.sources.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -34,7 +35,7 @@
 
 namespace rnnlab::lessons::lesson07 {
 
-const LessonInfo info = {7, "07_letters_and_words", narration_markdown};
+const LessonInfo info = {7, "07_letters_and_words", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

@@ -22,6 +22,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/08_vanishing_gradients.md.hpp"
+#include "lessons/08_vanishing_gradients.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -35,7 +36,7 @@
 
 namespace rnnlab::lessons::lesson08 {
 
-const LessonInfo info = {8, "08_vanishing_gradients", narration_markdown};
+const LessonInfo info = {8, "08_vanishing_gradients", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

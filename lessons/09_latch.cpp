@@ -19,6 +19,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/09_latch.md.hpp"
+#include "lessons/09_latch.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "tensor/ops.hpp"
@@ -26,7 +27,7 @@
 
 namespace rnnlab::lessons::lesson09 {
 
-const LessonInfo info = {9, "09_latch", narration_markdown};
+const LessonInfo info = {9, "09_latch", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

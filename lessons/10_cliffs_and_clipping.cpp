@@ -24,6 +24,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/10_cliffs_and_clipping.md.hpp"
+#include "lessons/10_cliffs_and_clipping.sources.hpp"
 #include "lessons/common/data.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -34,7 +35,7 @@
 
 namespace rnnlab::lessons::lesson10 {
 
-const LessonInfo info = {10, "10_cliffs_and_clipping", narration_markdown};
+const LessonInfo info = {10, "10_cliffs_and_clipping", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

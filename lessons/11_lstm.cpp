@@ -28,6 +28,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/11_lstm.md.hpp"
+#include "lessons/11_lstm.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "nn/optim.hpp"
@@ -35,10 +36,11 @@
 
 namespace rnnlab::lessons::lesson11 {
 
-const LessonInfo info = {11, "11_lstm", narration_markdown};
+const LessonInfo info = {11, "11_lstm", narration_markdown, nullptr, source_files};
 
 // ---- how far the error travels ----
 
+// >>> state-gradient-by-lag
 std::vector<double> state_gradient_by_lag(const adding::Model& model, bool cell_path, std::size_t steps,
                                           std::size_t sequences, std::uint64_t seed) {
   if (cell_path && model.kind() != nn::CellKind::lstm) {
@@ -54,6 +56,7 @@ std::vector<double> state_gradient_by_lag(const adding::Model& model, bool cell_
   }
   return median_error_norm_by_lag(watched, rng);
 }
+// <<< state-gradient-by-lag
 
 // ---- the experiment ----
 
@@ -342,6 +345,8 @@ int run(const Options& options) {
                                   {"training_steps", c.adding.training_steps},
                                   {"seeds", c.seeds},
                                   {"test_sequences", c.adding.test_sequences}});
+  report.code("lstm-step");
+  report.code("adding-training");
   const Result r = experiment(c);
 
   show_adding_curves(report, r, c);
@@ -349,6 +354,7 @@ int run(const Options& options) {
   show_cell_state(report, r);
 
   report.say("error-by-lag", {{"norm_sequences", c.norm_sequences}, {"norm_steps", c.norm_steps}});
+  report.code("state-gradient-by-lag");
   show_error_by_lag(report, r, c);
 
   report.say("gap-task", {{"train_gap_max", *c.gap.train_gap_max},

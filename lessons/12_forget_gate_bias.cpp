@@ -21,13 +21,14 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/12_forget_gate_bias.md.hpp"
+#include "lessons/12_forget_gate_bias.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/stats.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab::lessons::lesson12 {
 
-const LessonInfo info = {12, "12_forget_gate_bias", narration_markdown};
+const LessonInfo info = {12, "12_forget_gate_bias", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

@@ -35,6 +35,7 @@
 
 #include "autograd/ops.hpp"
 #include "lessons/13_gru_vs_lstm.md.hpp"
+#include "lessons/13_gru_vs_lstm.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/stats.hpp"
 #include "lessons/common/train.hpp"
@@ -45,7 +46,7 @@ namespace rnnlab::lessons::lesson13 {
 using nn::CellKind;
 using adding::Trained;
 
-const LessonInfo info = {13, "13_gru_vs_lstm", narration_markdown};
+const LessonInfo info = {13, "13_gru_vs_lstm", narration_markdown, nullptr, source_files};
 
 Config config(bool quick, std::uint64_t seed) {
   Config c;

@@ -30,6 +30,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/14_deep_rnn.md.hpp"
+#include "lessons/14_deep_rnn.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/stats.hpp"
@@ -39,7 +40,7 @@
 
 namespace rnnlab::lessons::lesson14 {
 
-const LessonInfo info = {14, "14_deep_rnn", narration_markdown};
+const LessonInfo info = {14, "14_deep_rnn", narration_markdown, nullptr, source_files};
 
 // ---- the task ----
 

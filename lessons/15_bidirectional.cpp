@@ -22,6 +22,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/15_bidirectional.md.hpp"
+#include "lessons/15_bidirectional.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -31,7 +32,7 @@
 
 namespace rnnlab::lessons::lesson15 {
 
-const LessonInfo info = {15, "15_bidirectional", narration_markdown};
+const LessonInfo info = {15, "15_bidirectional", narration_markdown, nullptr, source_files};
 
 // ---- the task and the models ----
 

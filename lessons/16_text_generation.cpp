@@ -23,6 +23,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/16_text_generation.md.hpp"
+#include "lessons/16_text_generation.sources.hpp"
 #include "lessons/common/input.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
@@ -31,7 +32,7 @@
 
 namespace rnnlab::lessons::lesson16 {
 
-const LessonInfo info = {16, "16_text_generation", narration_markdown, "a UTF-8 text of at least 8160 bytes"};
+const LessonInfo info = {16, "16_text_generation", narration_markdown, "a UTF-8 text of at least 8160 bytes", source_files};
 
 // ---- the model ----
 

@@ -22,6 +22,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/17_forecasting.md.hpp"
+#include "lessons/17_forecasting.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -29,7 +30,7 @@
 
 namespace rnnlab::lessons::lesson17 {
 
-const LessonInfo info = {17, "17_forecasting", narration_markdown, "a series, one number a line"};
+const LessonInfo info = {17, "17_forecasting", narration_markdown, "a series, one number a line", source_files};
 
 // ---- the baselines ----
 

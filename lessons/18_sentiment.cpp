@@ -16,6 +16,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/18_sentiment.md.hpp"
+#include "lessons/18_sentiment.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -23,7 +24,7 @@
 
 namespace rnnlab::lessons::lesson18 {
 
-const LessonInfo info = {18, "18_sentiment", narration_markdown, "labeled reviews, one a line: 0 or 1, then the text"};
+const LessonInfo info = {18, "18_sentiment", narration_markdown, "labeled reviews, one a line: 0 or 1, then the text", source_files};
 
 // ---- the models ----
 

@@ -22,6 +22,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/19_seq2seq.md.hpp"
+#include "lessons/19_seq2seq.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -29,7 +30,7 @@
 namespace rnnlab::lessons::lesson19 {
 
 const LessonInfo info = {19, "19_seq2seq", narration_markdown,
-                         "source/target pairs, one a line: source words, a tab, target words"};
+                         "source/target pairs, one a line: source words, a tab, target words", source_files};
 
 // ---- the decoder ----
 

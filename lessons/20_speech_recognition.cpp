@@ -17,6 +17,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/20_speech_recognition.md.hpp"
+#include "lessons/20_speech_recognition.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -27,7 +28,7 @@
 namespace rnnlab::lessons::lesson20 {
 
 const LessonInfo info = {20, "20_speech_recognition", narration_markdown,
-                         "your recordings: a list, one a line: a WAV file (mono, 16-bit) and the word it says"};
+                         "your recordings: a list, one a line: a WAV file (mono, 16-bit) and the word it says", source_files};
 
 // ---- the model ----
 

@@ -15,6 +15,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/21_handwriting.md.hpp"
+#include "lessons/21_handwriting.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -24,7 +25,7 @@
 namespace rnnlab::lessons::lesson21 {
 
 const LessonInfo info = {21, "21_handwriting", narration_markdown,
-                         "your letters as CSV, one pen point a line: sample,letter,stroke,x,y"};
+                         "your letters as CSV, one pen point a line: sample,letter,stroke,x,y", source_files};
 
 // ---- (a) the recognizers ----
 

@@ -25,6 +25,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/22_recommendations.md.hpp"
+#include "lessons/22_recommendations.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -33,7 +34,7 @@
 namespace rnnlab::lessons::lesson22 {
 
 const LessonInfo info = {22, "22_recommendations", narration_markdown,
-                         "click sessions, one a line: the item ids in click order"};
+                         "click sessions, one a line: the item ids in click order", source_files};
 
 std::string name_of(Loss loss) { return loss == Loss::bpr ? "BPR" : "TOP1"; }
 

@@ -20,6 +20,7 @@
 #include "autograd/mode.hpp"
 #include "autograd/ops.hpp"
 #include "lessons/23_attention.md.hpp"
+#include "lessons/23_attention.sources.hpp"
 #include "lessons/common/plot.hpp"
 #include "lessons/common/progress.hpp"
 #include "lessons/common/train.hpp"
@@ -27,7 +28,7 @@
 
 namespace rnnlab::lessons::lesson23 {
 
-const LessonInfo info = {23, "23_attention", narration_markdown};
+const LessonInfo info = {23, "23_attention", narration_markdown, nullptr, source_files};
 
 // ---- the translators ----
 

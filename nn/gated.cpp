@@ -35,6 +35,7 @@ void set_forget_bias(Var& bias_ih, Var& bias_hh, std::size_t hidden, real value)
 }  // namespace
 
 // The readable form: the equations of the header, op by op (~15 nodes per step).
+// >>> lstm-step
 RecurrentState lstm_step_composed(const Var& x_projected, const RecurrentState& state, const Var& weight_hh,
                                   const Var& bias_hh) {
   const std::size_t hidden = weight_hh.shape()[1];
@@ -46,7 +47,9 @@ RecurrentState lstm_step_composed(const Var& x_projected, const RecurrentState& 
   const Var c = f * state.c + i * g;  // the carousel: c' = f c + i g
   return {o * tanh(c), c};
 }
+// <<< lstm-step
 
+// >>> gru-step
 Var gru_step_composed(const Var& x_projected, const Var& h, const Var& weight_hh, const Var& bias_hh) {
   const std::size_t hidden = weight_hh.shape()[1];
   const Var h_projected = linear(h, weight_hh, bias_hh);  // [B, 3H]: r, z, n
@@ -55,6 +58,7 @@ Var gru_step_composed(const Var& x_projected, const Var& h, const Var& weight_hh
   const Var n = tanh(block(x_projected, 2, hidden) + r * block(h_projected, 2, hidden));  // reset AFTER the product
   return (1.0 - z) * n + z * h;
 }
+// <<< gru-step
 
 // The same steps with the elementwise part fused into one node (autograd/cells.cpp): what the modules run.
 RecurrentState lstm_step(const Var& x_projected, const RecurrentState& state, const Var& weight_hh, const Var& bias_hh) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -182,6 +183,33 @@ void Report::plot(const std::string& file, const std::string& svg, const std::ve
   std::printf("  plot: %s/%s  (%s)\n", options_.out.c_str(), file.c_str(), caption.in(options_.language).c_str());
 }
 
+void Report::code(const std::string& key, const std::vector<Slot>& caption_slots) {
+  const Narration caption = narration_.fill(key, caption_slots);
+  said_.push_back(key);
+  std::optional<site::Region> region;
+  std::string_view path;
+  for (const SourceFile& file : info_.sources) {
+    std::optional<site::Region> found = site::find_region(file.text, key, file.path);
+    if (!found) continue;
+    if (region) {
+      throw std::logic_error(info_.slug + ": both " + std::string(path) + " and " + std::string(file.path) +
+                             " mark the region \"" + key + "\"");
+    }
+    region = std::move(found);
+    path = file.path;
+  }
+  if (!region) {
+    throw std::logic_error(info_.slug + ": no source file it shows marks the region \"" + key + "\" (// >>> " + key +
+                           " ... // <<< " + key + "; lessons/CMakeLists.txt names the files after SHOWS)");
+  }
+  const std::string where = std::string(path) + ":" + std::to_string(region->first_line);
+  body_ += "<figure class=\"code\" id=\"code-" + plot::escape_xml(key) + "\"><figcaption>" + site::both_languages(caption) +
+           " <a href=\"" + site::source_page_name(path) + "#L" + std::to_string(region->first_line) + "\">" +
+           plot::escape_xml(where) + "</a></figcaption>\n<pre><code>" + plot::escape_xml(region->code) +
+           "</code></pre></figure>\n";
+  std::printf("  code on the page: %s-%zu\n", where.c_str(), region->last_line);
+}
+
 std::string Report::write(const std::string& file, const std::string& content) {
   const std::string path = (std::filesystem::path(options_.out) / file).string();
   plot::save(path, content);
@@ -235,6 +263,16 @@ int Report::finish() {
   if (!timings.empty()) write("timings.json", "{\n  \"lesson\": " + std::to_string(info_.number) + ",\n  \"timings\": {" + timings + "}\n}\n");
 
   write("index.html", page());
+  // The source files the page links to, whole, every line anchored.
+  if (!info_.sources.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(std::filesystem::path(options_.out) / "source", error);
+    char number[8];
+    std::snprintf(number, sizeof number, "%02d", info_.number);
+    const std::string back = "<a href=\"../index.html\">&larr; " + std::string(number) + " " +
+                             site::both_languages(narration_.fill("title")) + "</a>";
+    for (const SourceFile& file : info_.sources) write(site::source_page_name(file.path), site::source_page(file.path, file.text, back));
+  }
   std::printf("\n  %zu of %zu claims hold. Output: %s\n", passed, claims_.size(), options_.out.c_str());
   return passed == claims_.size() ? 0 : 1;
 }
@@ -264,13 +302,19 @@ std::string Report::page() const {
   std::string command = std::string(RNNLAB_PROGRAM_DIR) + "/" + info_.slug + (options_.quick ? " --quick" : "") +
                         " --seed " + std::to_string(options_.seed);
   if (!options_.data.empty()) command += " --data " + options_.data;
+  std::string sources;
+  for (const SourceFile& file : info_.sources) {
+    sources += std::string(sources.empty() ? "" : ", ") + "<a href=\"" + site::source_page_name(file.path) + "\"><code>" +
+               plot::escape_xml(std::string(file.path)) + "</code></a>";
+  }
+  if (!sources.empty()) sources = "<p class=\"sources\">" + site::both_languages("The code:", "코드:") + " " + sources + "</p>\n";
   const std::string body =
       site::lesson_navigation(info_.number, false) + "<h1>" + number + " &middot; " + site::both_languages(title) +
       "</h1>\n<p class=\"history\">" + site::both_languages(history) + "</p>\n<!--overview-->\n<p class=\"story\">" +
       site::both_languages(story) + "</p>\n" + claims + "<!--/overview-->\n<p class=\"command\">" +
       site::both_languages("Made by this command (the same seed gives the same numbers; add --lang ko for the narration in Korean):",
                            "이 명령이 만든 페이지다(같은 시드는 같은 수치를 낸다. 해설을 한국어로 보려면 --lang ko를 더한다):") +
-      "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" + figures + body_ +
+      "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" + sources + figures + body_ +
       site::lesson_navigation(info_.number, true);
   return site::page(number + std::string(" · ") + title.en + " — rnnlab", options_.language, body);
 }

@@ -4,7 +4,9 @@
 // made it.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lessons/common/narration.hpp"
@@ -20,6 +22,12 @@ struct Claim {
   bool passed = false;
 };
 
+// A source file the lesson's page shows code from: its path in the source tree ("lessons/11_lstm.cpp") and its text,
+// embedded at build time (lessons/common/embed_sources.cmake).
+struct SourceFile {
+  std::string_view path, text;
+};
+
 struct LessonInfo {
   int number;
   std::string slug;  // "01_sequence_data": the program's and the output folder's name
@@ -30,6 +38,9 @@ struct LessonInfo {
   // What --data reads ("a series, one number a line"), or nullptr for a lesson that reads no data of yours: it
   // then refuses --data.
   const char* data = nullptr;
+  // The lesson's source files (and those it names with SHOWS in lessons/CMakeLists.txt), for code(): the
+  // generated source_files of lessons/NN_name.sources.hpp.
+  std::span<const SourceFile> sources = {};
 };
 
 class Report {
@@ -59,6 +70,11 @@ class Report {
             const std::string& terminal = "", const std::string& caption_key = "");
   // Writes any other file (e.g. graph.dot) into the output folder; returns its path.
   std::string write(const std::string& file, const std::string& content);
+  // Shows on the page the code that made a result: the region marked `// >>> key` ... `// <<< key` in one of the
+  // lesson's source files, captioned by the narration's section `key`, linked to its line in the page's copy of
+  // the file. The terminal gets the caption and where the code is. Throws std::logic_error when no file, or more
+  // than one, marks the region.
+  void code(const std::string& key, const std::vector<Slot>& caption_slots = {});
   // A preformatted block (a table, a sample of text) shown on the page and printed.
   void block(const std::string& text);
 

@@ -1,6 +1,8 @@
 #include "lessons/common/site.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #include "lessons/common/plot.hpp"
 #include "lessons/course_outline.hpp"  // generated: course_outline[]
@@ -33,6 +35,11 @@ body.ko .en, body:not(.ko) .ko { display: none; }
 button.scale-switch { display: block; font-size: 0.85em; margin: 0.3em 0; cursor: pointer; }
 div.tip { position: absolute; display: none; background: #fff; border: 1px solid #888; border-radius: 3px;
           padding: 0.3em 0.55em; font-size: 0.85em; pointer-events: none; box-shadow: 0 1px 4px rgba(0,0,0,0.2); }
+pre.source { padding: 0.5em 0; } pre.source .line { display: block; padding-right: 0.8em; }
+pre.source .line:target { background: #fff3b0; }
+a.number { display: inline-block; width: 3.2em; margin-right: 1em; text-align: right; color: #999;
+           text-decoration: none; user-select: none; }
+span.comment { color: #5f6b77; } figure.code pre { margin-top: 0.3em; }
 div.thumbs { display: flex; flex-wrap: wrap; gap: 0.5em; } div.thumbs img { width: 220px; border: 1px solid #ddd; }
 )";
 
@@ -184,6 +191,85 @@ std::string inline_svg(const std::string& svg, const std::string& scope) {
     }
   }
   return out;
+}
+
+namespace {
+
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::string_view trimmed(std::string_view line) {
+  const std::size_t first = line.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return line.substr(first, line.find_last_not_of(" \t") - first + 1);
+}
+
+// A line of C++ for a page, escaped, its comment (from a "//" outside string quotes) greyed.
+std::string highlighted(std::string_view line) {
+  bool quoted = false;
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    if (line[i] == '"' && (i == 0 || line[i - 1] != '\\')) quoted = !quoted;
+    if (!quoted && line[i] == '/' && line[i + 1] == '/') {
+      return plot::escape_xml(std::string(line.substr(0, i))) + "<span class=\"comment\">" +
+             plot::escape_xml(std::string(line.substr(i))) + "</span>";
+    }
+  }
+  return plot::escape_xml(std::string(line));
+}
+
+}  // namespace
+
+std::optional<Region> find_region(std::string_view text, const std::string& name, std::string_view path) {
+  const std::vector<std::string_view> lines = lines_of(text);
+  const std::string open = "// >>> " + name, close = "// <<< " + name;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (trimmed(lines[i]) != open) continue;
+    std::size_t end = i + 1;
+    while (end < lines.size() && trimmed(lines[end]) != close) ++end;
+    if (end == lines.size()) {
+      throw std::logic_error(std::string(path) + ":" + std::to_string(i + 1) + ": the region \"" + name +
+                             "\" never ends (// <<< " + name + ")");
+    }
+    std::size_t indent = std::string::npos;
+    for (std::size_t k = i + 1; k < end; ++k) {
+      if (!trimmed(lines[k]).empty()) indent = std::min(indent, lines[k].find_first_not_of(" \t"));
+    }
+    Region region{i + 2, end, ""};
+    for (std::size_t k = i + 1; k < end; ++k) {
+      region.code += std::string(lines[k].size() > indent ? lines[k].substr(indent) : std::string_view{}) + "\n";
+    }
+    return region;
+  }
+  return std::nullopt;
+}
+
+std::string source_page_name(std::string_view path) {
+  std::string name(path);
+  for (char& c : name) {
+    if (c == '/') c = '-';
+  }
+  return "source/" + name + ".html";
+}
+
+std::string source_page(std::string_view path, std::string_view text, const std::string& back) {
+  std::string body = "<nav class=\"lessons\">" + back +
+                     "<span class=\"language\"><button onclick=\"setLanguage('en')\">English</button>"
+                     "<button onclick=\"setLanguage('ko')\">한국어</button></span></nav>\n<h1><code>" +
+                     plot::escape_xml(std::string(path)) + "</code></h1>\n<pre class=\"source\"><code>";
+  const std::vector<std::string_view> lines = lines_of(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string number = std::to_string(i + 1);
+    body += "<span class=\"line\" id=\"L" + number + "\"><a class=\"number\" href=\"#L" + number + "\">" + number +
+            "</a>" + highlighted(lines[i]) + "</span>";
+  }
+  return page(std::string(path) + " — rnnlab", Language::en, body + "</code></pre>\n");
 }
 
 std::string overview(const std::string& lesson_page) {

@@ -4,6 +4,7 @@
 // server) in any folder.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +39,21 @@ std::string both_languages(const Narration& text);
 // An SVG made to sit in a page beside others: without the XML prolog, its ids (every chart has "plot-area")
 // prefixed with `scope`.
 std::string inline_svg(const std::string& svg, const std::string& scope);
+
+// A region of code marked for the pages: the lines between `// >>> name` and `// <<< name` (each marker alone on its
+// line), with their common indentation removed; first_line counts from 1. Empty when `text` marks no such region;
+// throws std::logic_error naming `path` for a region that never ends.
+struct Region {
+  std::size_t first_line = 0, last_line = 0;
+  std::string code;
+};
+std::optional<Region> find_region(std::string_view text, const std::string& name, std::string_view path);
+
+// The page of a whole source file, every line numbered and anchored (#L12 links to line 12, highlighted);
+// `back` is the link back to the lesson's page and its label.
+std::string source_page(std::string_view path, std::string_view text, const std::string& back);
+// The file name of that page in the lesson's folder: "source/autograd-cells.cpp.html".
+std::string source_page_name(std::string_view path);
 
 // What the course index takes from a lesson page: the block between <!--overview--> and <!--/overview--> (the
 // lesson's point and its claims), and its plots' files, in the page's order.

@@ -40,6 +40,7 @@ Run train(Model& model, const Config& c, Rng& rng, Progress* progress) {
     run.step.push_back(static_cast<double>(step));
     run.test_mse.push_back(mse_loss(model.forward(Var(test.inputs)), Var(test.targets)).item());
   };
+  // >>> adding-training
   Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   double training_seconds = 0;
   evaluate(0);
@@ -51,6 +52,7 @@ Run train(Model& model, const Config& c, Rng& rng, Progress* progress) {
     if (progress) progress->advance(loss);
     if (step % c.evaluate_every == 0 || step == c.training_steps) evaluate(step);
   }
+  // <<< adding-training
   run.final_mse = run.test_mse.back();
   run.seconds_per_step = training_seconds / static_cast<double>(c.training_steps);
   return run;
