@@ -77,12 +77,14 @@ Var abs(const Var& x) {
   });
 }
 
+// >>> tanh
 Var tanh(const Var& x) {
   return record("tanh", tanh(x.value()), {x}, [](Node& y) {
     // d tanh(x)/dx = 1 - tanh(x)^2 = 1 - y^2 (reuse the output, no need to keep x)
     accumulate_grad(*y.inputs[0], zip(y.grad, y.value, [](real g, real t) { return g * (1 - t * t); }, "tanh backward"));
   });
 }
+// <<< tanh
 
 Var sigmoid(const Var& x) {
   return record("sigmoid", sigmoid(x.value()), {x}, [](Node& y) {

@@ -275,6 +275,7 @@ void backward(const Var& output, const Tensor& grad_output, bool retain_graph) {
     throw ShapeError("backward: gradient of shape " + to_string(grad_output.shape()) + " given for an output of shape " +
                      to_string(output.shape()));
   }
+  // >>> backward
   // The chain rule, node by node from the output back: each node's backward turns its gradient dL/dy into
   // its inputs' gradients (adding into them: a value used twice gets both contributions).
   std::vector<std::shared_ptr<Node>> order = topological_order(output);
@@ -287,6 +288,7 @@ void backward(const Var& output, const Tensor& grad_output, bool retain_graph) {
     }
     release(node, retain_graph);
   }
+  // <<< backward
 }
 
 void backward(const Var& loss, bool retain_graph) {

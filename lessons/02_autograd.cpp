@@ -112,6 +112,7 @@ Result experiment(const Config& config) {
     std::size_t solved_at = 0;
     // The training step written out (later lessons call Trainer::step for these lines): clear the gradients,
     // record the forward pass, run it backwards, update the weights.
+    // >>> xor-training
     for (std::size_t step = 1; step <= config.steps; ++step) {
       adam.zero_grad();
       const Var mse = mse_loss(net(inputs), targets);
@@ -121,6 +122,7 @@ Result experiment(const Config& config) {
       if (solved_at == 0 && mse.item() < 0.01) solved_at = step;
       progress.update(s * config.steps + step, mse.item());
     }
+    // <<< xor-training
     r.xor_losses.push_back(curve);
     r.steps_to_solve.push_back(solved_at);
     r.solved += solved_at != 0;
@@ -149,6 +151,8 @@ int run(const Options& options) {
   report.say("one-neuron");
   report.write("graph.dot", r.dot);
   report.plot("graph.svg", r.graph_svg);
+  report.code("tanh");
+  report.code("backward");
 
   char table[512];
   std::snprintf(table, sizeof table,
@@ -164,6 +168,7 @@ int run(const Options& options) {
   report.say("value-used-twice", {{"reused_node_grad", static_cast<int>(r.reused_node_grad)}});
 
   report.say("xor", {{"steps", c.steps}, {"seeds", c.seeds}});
+  report.code("xor-training");
   plot::LineChart curves;
   curves.title = "XOR: training loss of a 2-4-1 network, one line per seed";
   curves.x_label = "step";

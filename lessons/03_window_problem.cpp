@@ -52,6 +52,7 @@ struct Windows {
   std::vector<int> phase;
 };
 
+// >>> windows
 Windows make_windows(const std::vector<int>& bits, std::size_t k) {
   const std::size_t n = bits.size() - k;
   Windows w{Tensor({n, k}), Tensor({n, 1}), std::vector<int>(n)};
@@ -62,7 +63,9 @@ Windows make_windows(const std::vector<int>& bits, std::size_t k) {
   }
   return w;
 }
+// <<< windows
 
+// >>> window-net
 // k inputs -> hidden tanh units -> one sigmoid output: the window net.
 struct WindowNet : nn::Module {
   WindowNet(std::size_t k, std::size_t hidden, Rng& rng) : hidden_layer(k, hidden, rng), output(hidden, 1, rng) {
@@ -72,6 +75,7 @@ struct WindowNet : nn::Module {
   Var operator()(const Var& x) { return sigmoid(output(tanh(hidden_layer(x)))); }
   nn::Linear hidden_layer, output;
 };
+// <<< window-net
 
 }  // namespace
 
@@ -131,6 +135,8 @@ int run(const Options& options) {
   const Config c = config(options.quick, options.seed);
   report.say("the-stream",
              {{"train_bits", c.train_bits}, {"test_bits", c.test_bits}, {"hidden", c.hidden}, {"steps", c.steps}});
+  report.code("windows");
+  report.code("window-net");
   const Result r = experiment(c);
 
   plot::BarChart bars;

@@ -48,6 +48,7 @@ Config config(bool quick, std::uint64_t seed) {
 
 namespace {
 
+// >>> time-delay-net
 // Waibel et al.'s network: two time-delay layers, then the class evidence averaged over time.
 struct TimeDelayNet : nn::Module {
   explicit TimeDelayNet(Rng& rng) : first(16, 8, 3, rng), second(8, 3, 5, rng) {
@@ -58,6 +59,7 @@ struct TimeDelayNet : nn::Module {
   Var operator()(const Var& frames) { return mean(second(tanh(first(frames))), 0); }
   nn::TDNN first, second;
 };
+// <<< time-delay-net
 
 // The same data, flattened: 240 inputs -> 8 tanh -> 3.
 struct FlatNet : nn::Module {
@@ -218,6 +220,8 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("the-tokens", {{"train_tokens", c.train_tokens}, {"steps", c.steps}, {"batch", c.batch}});
+  report.code("tdnn-layer");
+  report.code("time-delay-net");
   const Result r = experiment(c);
 
   show_tokens(report, r);

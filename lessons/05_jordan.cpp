@@ -65,6 +65,7 @@ Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress&
   Trainer trainer(net.parameters(), {.method = TrainerOptions::Method::sgd, .learning_rate = c.learning_rate});
   const Var inputs[2] = {Var(plan_input(0)), Var(plan_input(1))};
   const Var targets[2] = {Var(target_of(0)), Var(target_of(1))};
+  // >>> jordan-training
   for (std::size_t epoch = 0; epoch < c.epochs; ++epoch) {
     double epoch_loss = 0;
     for (int plan : {0, 1}) {
@@ -74,6 +75,7 @@ Run train_and_generate(double mu, std::uint64_t seed, const Config& c, Progress&
     }
     progress.advance(epoch_loss);
   }
+  // <<< jordan-training
   Run run;
   run.mu = mu;
   run.seed = seed;
@@ -189,6 +191,8 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("the-plans", {{"hidden", c.hidden}, {"epochs", c.epochs}});
+  report.code("jordan-forward");
+  report.code("jordan-training");
   const Result r = experiment(c);
 
   std::string table = "  mu    seed   plan A (abcbad)   plan B (cbabcd)   largest error\n";

@@ -46,6 +46,7 @@ Config config(bool quick, std::uint64_t seed) {
 
 namespace {
 
+// >>> simple-recurrent-net
 // 1 input -> hidden tanh units with context -> 1 sigmoid output.
 struct SimpleRecurrentNet : nn::Module {
   SimpleRecurrentNet(std::size_t hidden, Rng& rng) : cell(1, hidden, rng), output(hidden, 1, rng) {
@@ -60,6 +61,7 @@ struct SimpleRecurrentNet : nn::Module {
   nn::RNNCell cell;
   nn::Linear output;
 };
+// <<< simple-recurrent-net
 
 Run train_and_test(Training training, std::uint64_t seed, const std::vector<int>& train, const std::vector<int>& test,
                    const Config& c, Progress& progress) {
@@ -162,6 +164,8 @@ int run(const Options& options) {
                                {"steps", c.steps},
                                {"seeds", c.seeds},
                                {"test_bits", c.test_bits}});
+  report.code("simple-recurrent-net");
+  report.code("unroll");
   const Result r = experiment(c);
 
   for (const Run& run : r.runs) {

@@ -50,6 +50,7 @@ Config config(bool quick, std::uint64_t seed) {
 namespace {
 
 // F features in -> hidden tanh units with context -> F sigmoid outputs predicting the next letter's features.
+// >>> predictor
 struct Predictor : nn::Module {
   Predictor(std::size_t features, std::size_t hidden, Rng& rng) : rnn(features, hidden, rng), output(hidden, features, rng) {
     register_module("rnn", rnn);
@@ -59,6 +60,7 @@ struct Predictor : nn::Module {
   nn::RNN rnn;
   nn::Linear output;
 };
+// <<< predictor
 
 using Code = std::function<std::vector<double>(char)>;
 
@@ -102,10 +104,12 @@ Tensor train_and_predict(const std::string& train, const std::string& test, cons
     }
     progress.update(++done, 0);
   }
+  // >>> prediction-errors
   NoGradGuard no_grad;
   const Tensor test_stream = encode(test, code, features);
   const Tensor predicted = net(Var(slice(test_stream, 0, 0, test.size() - 1))).value();
   return predicted - slice(test_stream, 0, 1, test.size());
+  // <<< prediction-errors
 }
 
 double norm_of_row(const Tensor& errors, std::size_t row, std::size_t features) {
@@ -290,6 +294,8 @@ int run(const Options& options) {
                          {"letter_hidden", c.letter_hidden},
                          {"window", c.window},
                          {"letter_epochs", c.letter_epochs}});
+  report.code("predictor");
+  report.code("prediction-errors");
   const Result r = experiment(c);
   const LetterResult& L = r.letters;
 

@@ -271,6 +271,7 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("decay-by-lag", {{"hidden", c.norms.hidden}, {"sequences", c.norms.sequences}, {"steps", c.norms.steps}});
+  report.code("random-net");
   const Result r = experiment(c);
 
   show_error_by_lag(report, r);
@@ -286,6 +287,7 @@ int run(const Options& options) {
   report.say(
       "the-gap-task",
       {{"embedding", c.gap.embedding}, {"hidden", c.gap.hidden}, {"batch", c.gap.batch}, {"steps", c.gap.steps}});
+  report.code("gap-classifier");
   show_gap_accuracy(report, r, c);
   Rng example_rng(c.seed);
   report.block("  for example, at gap 5:  " + data::sentence_of(data::language_batch(5, 1, example_rng), 0) + " -> ?");

@@ -53,6 +53,7 @@ Var RNNCell::forward(const Var& x, const Var& h) {
   return activate(linear(x, weight_ih, bias_ih) + linear(h, weight_hh, bias_hh), nonlinearity_);
 }
 
+// >>> unroll
 Var unroll(RNNCell& cell, const Var& x, Var h, std::size_t truncate_every) {
   if (x.dim() != 3) throw ShapeError("unroll: input of shape " + to_string(x.shape()) + " should be [T, B, features]");
   std::vector<Var> states;
@@ -64,6 +65,7 @@ Var unroll(RNNCell& cell, const Var& x, Var h, std::size_t truncate_every) {
   }
   return stack(states, 0);
 }
+// <<< unroll
 
 // ---- the shared machinery ----
 
@@ -196,12 +198,14 @@ Var TDNN::forward(const Var& x) {
                      " frames (the delays)");
   }
   const std::size_t out_steps = steps - delays_ + 1;
+  // >>> tdnn-layer
   // Lay the window of frames t .. t + delays - 1 side by side: [T', B, delays * in], delay-major, matching
   // weight [out, delays, in] flattened to [out, delays * in]. Then one linear map for every t at once.
   std::vector<Var> shifted;
   for (std::size_t j = 0; j < delays_; ++j) shifted.push_back(slice(x, 0, j, j + out_steps));
   const Var windows = delays_ == 1 ? shifted[0] : concat(shifted, 2);
   return linear(windows, reshape(weight, {static_cast<long>(out_), static_cast<long>(delays_ * in_)}), bias);
+  // <<< tdnn-layer
 }
 
 // ---- Jordan ----
@@ -227,6 +231,7 @@ Var Jordan::forward(const Var& x, const Var& teacher) {
     throw ShapeError("Jordan: teacher of shape " + to_string(teacher.shape()) + " should be " +
                      to_string(Shape{steps, batch, output_}));
   }
+  // >>> jordan-forward
   Var state(Tensor::zeros({batch, output_}));     // s_t
   Var previous(Tensor::zeros({batch, output_}));  // y_{t-1}
   std::vector<Var> outputs;
@@ -239,6 +244,7 @@ Var Jordan::forward(const Var& x, const Var& teacher) {
     previous = teacher ? select(teacher, 0, t) : y;
   }
   return stack(outputs, 0);
+  // <<< jordan-forward
 }
 
 }  // namespace rnnlab::nn

@@ -35,6 +35,7 @@ std::vector<double> median_error_norm_by_lag(const std::vector<Var>& states, Rng
 
 std::vector<double> error_norm_by_lag(Activation f, double rho, const RandomNetConfig& c, std::uint64_t seed) {
   Rng rng(seed);
+  // >>> random-net
   // Input weights N(0, 1/inputs): each unit's input term W x_t has unit variance, so the units are driven into
   // the curved part of f, as in a working network (with tiny inputs tanh stays near its linear range).
   const Var W(Tensor::normal({c.hidden, c.inputs}, 0, 1 / std::sqrt(static_cast<real>(c.inputs)), rng));
@@ -51,6 +52,7 @@ std::vector<double> error_norm_by_lag(Activation f, double rho, const RandomNetC
     states.push_back(h);
   }
   return median_error_norm_by_lag(states, rng);
+  // <<< random-net
 }
 
 }  // namespace rnnlab::lessons

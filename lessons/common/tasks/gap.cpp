@@ -21,6 +21,7 @@ Classifier::Classifier(nn::CellKind kind, Rng& rng, const Config& c, std::option
   register_module("readout", readout_);
 }
 
+// >>> gap-classifier
 Var Classifier::logits(const data::LanguageBatch& batch, std::vector<Var>* states) {
   const Var words = embedding_.forward(batch.tokens, {batch.steps, batch.batch});  // [T, B, E]
   if (!states) return readout_(select(layer_->run_sequence(words).output, 0, batch.steps - 1));
@@ -30,6 +31,7 @@ Var Classifier::logits(const data::LanguageBatch& batch, std::vector<Var>* state
   }
   return readout_(states->back());
 }
+// <<< gap-classifier
 
 double accuracy_of(const Tensor& logits, const std::vector<std::size_t>& labels) {
   const Tensor predicted = argmax(logits, 1);
