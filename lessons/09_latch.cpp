@@ -43,6 +43,7 @@ namespace {
 
 // Runs the latch over a batch: classes [N] (0 or 1), the learned first inputs per class [2, L], the noise
 // [T, N] (rows 0 .. L-1 unused). Returns x_T = tanh(a_T), shape [N].
+// >>> latch
 Var latch(const Var& w, const Var& first_inputs, const std::vector<std::size_t>& classes, const Tensor& noise,
           std::size_t steps, std::size_t trainable) {
   const std::size_t n = classes.size();
@@ -54,6 +55,7 @@ Var latch(const Var& w, const Var& first_inputs, const std::vector<std::size_t>&
   }
   return tanh(a);
 }
+// <<< latch
 
 struct Set {
   std::vector<std::size_t> classes;
@@ -76,6 +78,7 @@ bool one_run(std::size_t steps, std::uint64_t seed, const Config& c) {
   Var first(Tensor::uniform({2, c.trainable_inputs}, -0.1, 0.1, rng), true);
   const Set train = make_set(c.sequences_per_class, steps, c, rng);
   const Var targets(train.targets);
+  // >>> latch-training
   for (std::size_t epoch = 0; epoch < c.epochs; ++epoch) {
     w.zero_grad();
     first.zero_grad();
@@ -85,6 +88,7 @@ bool one_run(std::size_t steps, std::uint64_t seed, const Config& c) {
     w.mutable_value() -= w.grad() * c.learning_rate;
     first.mutable_value() -= first.grad() * c.learning_rate;
   }
+  // <<< latch-training
   // Success: >= 99% of fresh sequences on the right side, and mean |x_T - d| < 0.2.
   NoGradGuard no_grad;
   const Set test = make_set(c.test_per_class, steps, c, rng);
@@ -163,6 +167,8 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("the-latch", {{"sequences_per_class", c.sequences_per_class}, {"epochs", c.epochs}, {"runs", c.runs}});
+  report.code("latch");
+  report.code("latch-training");
   const Result r = experiment(c);
 
   // Bengio, Simard & Frasconi (1994), Fig. 2b, read off the published figure (approximate).

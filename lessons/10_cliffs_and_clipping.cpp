@@ -47,6 +47,7 @@ Config config(bool quick, std::uint64_t seed) {
   return c;
 }
 
+// >>> error-surface
 Surface evaluate(const std::vector<double>& w_values, const std::vector<double>& b_values) {
   const std::size_t n = w_values.size();
   // Every (w, b) pair is an independent copy of the model, so all of them run as one batch of vectors; the
@@ -62,6 +63,7 @@ Surface evaluate(const std::vector<double>& w_values, const std::vector<double>&
   s.grad_b.assign(b.grad().values().begin(), b.grad().values().end());
   return s;
 }
+// <<< error-surface
 
 namespace {
 
@@ -73,6 +75,7 @@ std::vector<Run> descend(const std::vector<double>& w0, const std::vector<double
     runs[i].w.push_back(w[i]);
     runs[i].b.push_back(b[i]);
   }
+  // >>> descent
   for (std::size_t step = 0; step < c.steps; ++step) {
     const Surface s = evaluate(w, b);
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -90,6 +93,7 @@ std::vector<Run> descend(const std::vector<double>& w0, const std::vector<double
     }
     progress.update(++done, 0);
   }
+  // <<< descent
   const Surface last = evaluate(w, b);
   for (std::size_t i = 0; i < runs.size(); ++i) runs[i].final_error = last.error[i];
   return runs;
@@ -371,6 +375,8 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("the-model", {{"grid", c.grid}, {"starts", c.starts}, {"steps", c.steps}});
+  report.code("error-surface");
+  report.code("descent");
   const Result r = experiment(c);
 
   show_error_surface(report, r, c);

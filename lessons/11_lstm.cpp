@@ -346,6 +346,7 @@ int run(const Options& options) {
                                   {"seeds", c.seeds},
                                   {"test_sequences", c.adding.test_sequences}});
   report.code("lstm-step");
+  report.code("lstm-backward");
   report.code("adding-training");
   const Result r = experiment(c);
 

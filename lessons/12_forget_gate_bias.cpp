@@ -60,6 +60,7 @@ std::vector<double> forget_product_by_lag(double forget_bias, const Config& c) {
   const Var projected = linear(Var(x), w.weight_ih, w.bias_ih);  // [T, B, 4H]
   nn::RecurrentState state{Var(Tensor::zeros({B, H})), Var(Tensor::zeros({B, H}))};
   std::vector<Tensor> forget(T);  // f_t [B, H]
+  // >>> forget-product-by-lag
   for (std::size_t t = 0; t < T; ++t) {
     const Var x_t = select(projected, 0, t);
     // The forget gate is block 1 of the pre-activation: f = sigmoid(x W_if^T + b_if + h W_hf^T + b_hf).
@@ -73,6 +74,7 @@ std::vector<double> forget_product_by_lag(double forget_bias, const Config& c) {
     product *= forget[T - k];  // now f_T ... f_(T-k+1), counting t from 1
     by_lag[k - 1] = median(std::vector<double>(product.values().begin(), product.values().end()));
   }
+  // <<< forget-product-by-lag
   return by_lag;
 }
 
@@ -130,6 +132,8 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("forget-products", {{"hidden", c.hidden}, {"sequences", c.sequences}});
+  report.code("set-forget-bias");
+  report.code("forget-product-by-lag");
   const Result r = experiment(c);
 
   plot::LineChart products;

@@ -336,6 +336,7 @@ int run(const Options& options) {
                             {"shortest_steps", c.training_steps.front()},
                             {"longest_steps", c.training_steps.back()},
                             {"seeds", c.seeds}});
+  report.code("gru-step");
   const Result r = experiment(c);
 
   show_learning_curves(report, r, c);
@@ -344,6 +345,7 @@ int run(const Options& options) {
                        {"batch", c.adding.batch},
                        {"timing_steps", c.timing_steps},
                        {"timing_repeats", c.timing_repeats}});
+  report.code("gru-backward");
   show_speed(report, r, c);
   report.block(comparison_table(r, c));
   report.say("what-fusion-saves");

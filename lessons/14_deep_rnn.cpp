@@ -44,6 +44,7 @@ const LessonInfo info = {14, "14_deep_rnn", narration_markdown, nullptr, source_
 
 // ---- the task ----
 
+// >>> disk-latch
 LatchBatch disk_latch_batch(std::size_t steps, std::size_t batch, Rng& rng) {
   LatchBatch out{Tensor({steps, batch, 2}), Tensor({steps, batch, 1})};
   for (std::size_t b = 0; b < batch; ++b) {
@@ -58,6 +59,7 @@ LatchBatch disk_latch_batch(std::size_t steps, std::size_t batch, Rng& rng) {
   }
   return out;
 }
+// <<< disk-latch
 
 StackedModel::StackedModel(std::size_t layers, std::size_t hidden, Rng& rng, bool residual)
     : rnn_(2, hidden, rng, {.num_layers = layers, .residual = residual}), readout_(hidden, 1, rng) {
@@ -129,6 +131,7 @@ std::vector<double> gradient_by_layer(std::size_t layers, std::size_t hidden, bo
   // residual sum applies at every layer.
   Rng rng(c.seed + 21);
   const std::size_t T = c.steps, B = c.depth_sequences;
+  // >>> layer-by-layer
   std::vector<std::unique_ptr<nn::RNN>> stack;
   for (std::size_t l = 0; l < layers; ++l) stack.push_back(std::make_unique<nn::RNN>(hidden, hidden, rng));
   Var input(Tensor::normal({T, B, hidden}, 0, 1, rng));
@@ -140,6 +143,7 @@ std::vector<double> gradient_by_layer(std::size_t layers, std::size_t hidden, bo
     outputs.push_back(output);
     input = output;
   }
+  // <<< layer-by-layer
   // L = u . x_top, u a random direction of unit length for each sequence.
   Tensor u = Tensor::normal({T, B, hidden}, 0, 1, rng);
   for (std::size_t b = 0; b < B; ++b) {
@@ -273,6 +277,7 @@ int run(const Options& options) {
   Report report(info, options);
   const Config c = config(options.quick, options.seed);
   report.say("the-disk-latch", {{"steps", c.steps}});
+  report.code("disk-latch");
   Rng rng(1);
   const std::size_t shallow_parameters = StackedModel(1, c.shallow_hidden, rng).num_parameters();
   const std::size_t deep_parameters = StackedModel(2, c.deep_hidden, rng).num_parameters();
@@ -284,6 +289,7 @@ int run(const Options& options) {
                                       {"batch", c.batch},
                                       {"training_steps", c.training_steps},
                                       {"seeds", c.seeds}});
+  report.code("layers-and-directions");
   const Result r = experiment(c);
 
   show_learning_curves(report, r, c);
@@ -293,6 +299,7 @@ int run(const Options& options) {
   report.say(
       "the-price-of-depth",
       {{"depth_layers", c.depth_layers}, {"depth_hidden", c.depth_hidden}, {"depth_sequences", c.depth_sequences}});
+  report.code("layer-by-layer");
   show_error_by_layer(report, r, c);
   report.claims(claims(r, c));
   return report.finish();

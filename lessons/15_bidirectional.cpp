@@ -36,6 +36,7 @@ const LessonInfo info = {15, "15_bidirectional", narration_markdown, nullptr, so
 
 // ---- the task and the models ----
 
+// >>> context-task
 ContextBatch context_batch(std::size_t steps, std::size_t batch, std::size_t lag, Rng& rng) {
   ContextBatch out{Tensor({steps, batch, 1}), Tensor({steps, batch, 1})};
   for (real& bit : out.inputs.values()) bit = rng.bernoulli(0.5) ? 1 : 0;
@@ -48,6 +49,7 @@ ContextBatch context_batch(std::size_t steps, std::size_t batch, std::size_t lag
   }
   return out;
 }
+// <<< context-task
 
 std::string name_of(Reading reading) {
   switch (reading) {
@@ -73,11 +75,13 @@ ContextModel::ContextModel(Reading reading, std::size_t hidden, Rng& rng)
   register_module("readout", readout_);
 }
 
+// >>> context-model
 Var ContextModel::forward(const Var& x) {
   // The backward net is a forward RNN on the reversed sequence, its outputs put back in time order.
   if (reading_ == Reading::backward) return readout_.forward(reverse_time(rnn_(reverse_time(x)).output));
   return readout_.forward(rnn_(x).output);
 }
+// <<< context-model
 
 // ---- the experiment ----
 
@@ -188,6 +192,9 @@ int run(const Options& options) {
                           {"training_steps", c.training_steps},
                           {"seeds", c.seeds},
                           {"test_sequences", c.test_sequences}});
+  report.code("context-task");
+  report.code("context-model");
+  report.code("layers-and-directions");
   const Result r = experiment(c);
 
   plot::LineChart positions;

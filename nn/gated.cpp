@@ -24,6 +24,7 @@ void check_step(const Var& x, std::size_t input, const Var& h, std::size_t hidde
   }
 }
 
+// >>> set-forget-bias
 // Sets the forget gate's bias (block 1 of 4): bias_ih's block to `value`, bias_hh's to 0.
 void set_forget_bias(Var& bias_ih, Var& bias_hh, std::size_t hidden, real value) {
   for (std::size_t j = hidden; j < 2 * hidden; ++j) {
@@ -31,6 +32,7 @@ void set_forget_bias(Var& bias_ih, Var& bias_hh, std::size_t hidden, real value)
     bias_hh.mutable_value()[j] = 0;
   }
 }
+// <<< set-forget-bias
 
 }  // namespace
 

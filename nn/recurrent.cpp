@@ -116,6 +116,7 @@ RecurrentLayers::Sequence RecurrentLayers::run(const Var& x, const Var& h0, cons
                        to_string(state_shape));
     }
   }
+  // >>> layers-and-directions
   Var input = x;
   std::vector<Var> final_h, final_c;
   for (std::size_t layer = 0; layer < options_.num_layers; ++layer) {
@@ -139,6 +140,7 @@ RecurrentLayers::Sequence RecurrentLayers::run(const Var& x, const Var& h0, cons
     input = last ? output : dropout(output, options_.dropout, is_training(), dropout_rng_);
   }
   return {input, stack(final_h, 0), with_cell ? stack(final_c, 0) : Var()};
+  // <<< layers-and-directions
 }
 
 // ---- RNN ----
