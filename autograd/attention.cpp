@@ -39,6 +39,7 @@ Var additive_attention(const Var& keys, const Var& query, const Var& score, cons
   const real *kv = keys.value().data(), *qv = query.value().data(), *sv = score.value().data(),
              *vv = values.value().data();
   Tensor context({B, D});
+  // >>> additive-attention
   for (std::size_t b = 0; b < B; ++b) {
     real largest = -INFINITY;
     for (std::size_t t = 0; t < T; ++t) {
@@ -61,6 +62,7 @@ Var additive_attention(const Var& keys, const Var& query, const Var& score, cons
       for (std::size_t d = 0; d < D; ++d) c[d] += weight * vt[d];
     }
   }
+  // <<< additive-attention
   if (weights) *weights = *a;
   return record("additive_attention", std::move(context), {keys, query, score, values}, [z, a, T, B, A, D](Node& y) {
     const real* g = y.grad.data();

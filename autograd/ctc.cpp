@@ -86,6 +86,7 @@ void check_ctc(const Var& log_probs, const std::vector<std::vector<std::size_t>>
 // batch, B * C). lp points at frame 0 of this sequence; frames are `frame` values apart.
 real ctc_one(const real* lp, std::size_t frame, std::size_t steps, const std::vector<std::size_t>& labels,
              std::size_t blank, real* grad) {
+  // >>> ctc-forward
   const std::size_t S = 2 * labels.size() + 1;
   auto symbol = [&](std::size_t s) { return s % 2 == 0 ? blank : labels[s / 2]; };
   // May a path go from s - 2 straight to s (skipping the blank between)? Only onto a label unlike the one before.
@@ -104,6 +105,7 @@ real ctc_one(const real* lp, std::size_t frame, std::size_t steps, const std::ve
   }
   const real* last = alpha.data() + (steps - 1) * S;
   const real log_p = S > 1 ? log_add(last[S - 1], last[S - 2]) : last[0];
+  // <<< ctc-forward
   if (!grad) return -log_p;
 
   beta[(steps - 1) * S + S - 1] = 0;

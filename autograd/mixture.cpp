@@ -61,6 +61,7 @@ Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t c
     real pi_sum = 0;
     for (std::size_t j = 0; j < M; ++j) pi_sum += std::exp(pi_hat[j] - pi_max);
     const real log_pi_norm = pi_max + std::log(pi_sum);
+    // >>> mixture-loss
     real best = -std::numeric_limits<real>::infinity();
     for (std::size_t j = 0; j < M; ++j) {
       const real rho = std::tanh(rho_hat[j]), q = 1 - rho * rho;
@@ -77,6 +78,7 @@ Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t c
     const real z = lift == 1 ? -row[0] : row[0];
     const real lift_loss = std::max(z, real{0}) + std::log1p(std::exp(-std::abs(z)));
     total += -log_mixture + lift_loss;
+    // <<< mixture-loss
 
     real* g = gradient->data() + n * width;
     const real e = 1 / (1 + std::exp(-row[0]));

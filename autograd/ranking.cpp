@@ -56,6 +56,7 @@ Var ranking_loss(Ranking kind, const char* op, const Var& scores, const std::vec
     ++rows;
     const real ri = r[b * C + i], share = real(1) / static_cast<real>(negatives);
     real* g = gradient->data() + b * C;
+    // >>> ranking-losses
     for (std::size_t j = 0; j < C; ++j) {
       if (column_items[j] == targets[b]) continue;
       const real rj = r[b * C + j];
@@ -71,6 +72,7 @@ Var ranking_loss(Ranking kind, const char* op, const Var& scores, const std::vec
         g[j] += share * (s * (1 - s) + 2 * rj * q * (1 - q));
       }
     }
+    // <<< ranking-losses
   }
   if (rows == 0) {
     throw ShapeError(std::string(op) + ": no row has a negative (every column holds its row's target item)");

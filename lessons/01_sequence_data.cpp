@@ -39,6 +39,7 @@ Config config(bool quick, std::uint64_t seed) {
 namespace {
 
 // Learns both predictors by counting on series[0, half) and tests them on series[half, end).
+// >>> next-step-predictors
 Accuracy measure(const std::vector<int>& series) {
   const std::size_t half = series.size() / 2;
   // counts[previous][next] on the training half
@@ -63,6 +64,7 @@ Accuracy measure(const std::vector<int>& series) {
   a.rain_rate = rainy / static_cast<double>(tested);
   return a;
 }
+// <<< next-step-predictors
 
 }  // namespace
 
@@ -152,6 +154,7 @@ int run(const Options& options) {
 
   report.say("markov-accuracy", {{"without_previous", std::to_string(r.markov.without_previous).substr(0, 5)},
                                  {"with_previous", std::to_string(r.markov.with_previous).substr(0, 5)}});
+  report.code("next-step-predictors");
 
   // The layout of sequence batches: [T, B, F]. Cut B = 4 stretches of T = 8 steps out of the Markov series,
   // with F = 2 features per step, one-hot: (dry, rain). x[t][b] holds step t of sequence b.

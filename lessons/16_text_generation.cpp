@@ -66,6 +66,7 @@ std::string sample(CharModel& model, const Vocabulary& vocabulary, const std::st
   for (std::size_t i : context) text += vocabulary.character(i);
   Var logits = model.forward(context, context.size(), 1, state);
   for (std::size_t n = 0; n < count; ++n) {
+    // >>> sampling
     // p_i = exp(z_i / temperature) / sum_j exp(z_j / temperature), from the last step's logits.
     const Tensor& z = logits.value();
     const std::size_t V = vocabulary.size(), last = z.size() - V;
@@ -84,6 +85,7 @@ std::string sample(CharModel& model, const Vocabulary& vocabulary, const std::st
     }
     text += vocabulary.character(next);
     logits = model.forward({next}, 1, 1, state);
+    // <<< sampling
   }
   return text;
 }
@@ -167,12 +169,14 @@ Curve train(CharModel& model, const Vocabulary& vocabulary, const std::vector<st
   std::vector<std::size_t> inputs, targets;
   double recent = 0;
   std::size_t recent_count = 0;
+  // >>> truncated-bptt
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
     if (!streams.next(inputs, targets)) state = {};
     const Var logits = model.forward(inputs, c.window, c.batch, state);
     const double loss =
         trainer.step(cross_entropy(reshape(logits, {-1, static_cast<long>(vocabulary.size())}), targets));
     state = detached(state);  // carried to the next window, but the gradient stops here (truncated BPTT)
+  // <<< truncated-bptt
     recent += loss;
     ++recent_count;
     progress.advance(loss);
@@ -337,6 +341,7 @@ int run(const Options& options) {
                           {"learning_rate", c.learning_rate},
                           {"clip", c.clip},
                           {"training_steps", c.training_steps}});
+  report.code("truncated-bptt");
   const Result r = experiment(c, corpus);
   report.figure("characters in the text", static_cast<double>(r.corpus.text.size()));
   report.figure("vocabulary: distinct characters", static_cast<double>(r.vocabulary));
@@ -359,6 +364,7 @@ int run(const Options& options) {
   report.say("tanh-keeps-up", {{"final_validation", std::round(1000 * r.tanh.final_validation) / 1000},
                                {"lstm_final_validation", std::round(1000 * r.lstm.final_validation) / 1000}});
   report.say("temperature", {{"slug", info.slug}});
+  report.code("sampling");
   if (!options.quick) {  // the full run's model, for --generate (a quick run leaves it alone)
     report.write("vocabulary.txt", r.characters->chars());
     r.model->save((std::filesystem::path(options.out) / "model.npz").string());

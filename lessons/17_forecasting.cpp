@@ -101,12 +101,14 @@ Tensor design(const Windows& w) {
 
 }  // namespace
 
+// >>> linear-ar
 Tensor linear_forecast(const Windows& train, const Windows& test) {
   // Least squares: A = argmin ||X A - Y||^2, i.e. (X^T X) A = X^T Y.
   const Tensor x = design(train);
   const Tensor a = solve_spd(matmul(x, x, Transpose::first), matmul(x, train.targets, Transpose::first), 1e-6);
   return matmul(design(test), a);
 }
+// <<< linear-ar
 
 // ---- the network ----
 
@@ -116,10 +118,12 @@ Forecaster::Forecaster(std::size_t hidden, std::size_t horizon, Rng& rng)
   register_module("head", head_);
 }
 
+// >>> forecaster
 Var Forecaster::forward(const Var& history) {
   const Var output = gru_(history).output;
   return head_.forward(select(output, 0, history.shape()[0] - 1));
 }
+// <<< forecaster
 
 // ---- the experiment ----
 
@@ -331,6 +335,8 @@ int run(const Options& options) {
                                  {"learning_rate", c.learning_rate},
                                  {"batch", c.batch},
                                  {"training_steps", c.training_steps}});
+  report.code("forecaster");
+  report.code("linear-ar");
   const Result r = experiment(c, series, rain);
 
   show_test_errors(report, r, c);

@@ -32,6 +32,7 @@ BagOfWords::BagOfWords(std::size_t vocabulary, Rng& rng) : vocabulary_(vocabular
   register_module("linear", linear_);
 }
 
+// >>> bag-of-words
 Var BagOfWords::logits(const ReviewBatch& b) {
   const std::size_t V = vocabulary_ - 1;  // every word but <pad>
   Tensor counts({b.batch, V});
@@ -43,6 +44,7 @@ Var BagOfWords::logits(const ReviewBatch& b) {
   }
   return linear_.forward(Var(std::move(counts)));
 }
+// <<< bag-of-words
 
 RecurrentClassifier::RecurrentClassifier(std::size_t vocabulary, std::size_t embedding, std::size_t hidden, Rng& rng)
     : embedding_(vocabulary, embedding, rng), gru_(embedding, hidden, rng), readout_(hidden, 2, rng) {
@@ -51,10 +53,12 @@ RecurrentClassifier::RecurrentClassifier(std::size_t vocabulary, std::size_t emb
   register_module("readout", readout_);
 }
 
+// >>> recurrent-classifier
 Var RecurrentClassifier::logits(const ReviewBatch& b) {
   const Var words = embedding_.forward(b.tokens, {b.steps, b.batch});
   return readout_.forward(select(gru_(words).output, 0, b.steps - 1));
 }
+// <<< recurrent-classifier
 
 // ---- the experiment ----
 
@@ -236,6 +240,8 @@ int run(const Options& options) {
                                  {"seeds", c.seeds},
                                  {"hidden", c.hidden},
                                  {"embedding", c.embedding}});
+  report.code("bag-of-words");
+  report.code("recurrent-classifier");
   const Result r = own ? experiment_on(c, reviews) : experiment(c);
 
   show_learning_curves(report, r, c, own);

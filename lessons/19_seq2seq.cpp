@@ -53,6 +53,7 @@ std::vector<std::vector<std::size_t>> Decoder::greedy(const Var& h0, std::size_t
   std::vector<bool> done(batch, false);
   std::vector<std::size_t> previous(batch, start);
   Var h = h0;
+  // >>> greedy-decoding
   for (std::size_t step = 0; step < max_steps; ++step) {
     const nn::RNNResult r = gru_(embedding_.forward(previous, {1, batch}), h);
     h = r.h_n;
@@ -65,11 +66,13 @@ std::vector<std::vector<std::size_t>> Decoder::greedy(const Var& h0, std::size_t
       if (!done[b]) out[b].push_back(previous[b]);
     }
   }
+  // <<< greedy-decoding
   return out;
 }
 
 namespace {
 
+// >>> teacher-forcing
 // The cross-entropy of the decoder's predictions under teacher forcing: its inputs are <start> then the targets,
 // the expected outputs the targets then <end>; shorter rows are padded with <end> on both sides. Time-major.
 Var forced_loss(Decoder& decoder, const std::vector<std::vector<std::size_t>>& targets, const Var& h0,
@@ -88,6 +91,7 @@ Var forced_loss(Decoder& decoder, const std::vector<std::vector<std::size_t>>& t
   const Var logits = decoder.forward(inputs, steps, batch, h0);  // [T, B, V]
   return cross_entropy(reshape(logits, {-1, static_cast<long>(logits.shape()[2])}), expected);
 }
+// <<< teacher-forcing
 
 }  // namespace
 
@@ -130,6 +134,7 @@ Translator::Translator(std::size_t source_vocabulary, std::size_t target_words, 
   register_module("decoder", decoder_);
 }
 
+// >>> encode
 Var Translator::encode(const std::vector<std::vector<std::size_t>>& sources) {
   // Padded on the right with <end> (token 0); each row's encoding is the encoder's state at its own last word, so
   // a short source is read from the same zero state whatever else is in the batch.
@@ -145,6 +150,7 @@ Var Translator::encode(const std::vector<std::vector<std::size_t>>& sources) {
   const long hidden = static_cast<long>(states.shape()[2]);
   return reshape(index_select(reshape(states, {-1, hidden}), last), {1, static_cast<long>(batch), hidden});
 }
+// <<< encode
 
 Var Translator::loss(const Pairs& batch) {
   return forced_loss(decoder_, batch.targets, encode(batch.sources), start_, end_);
@@ -374,6 +380,9 @@ int run(const Options& options) {
     report.block(names);
     report.figure("(a) held-out numbers named exactly", r.naming_accuracy);
   }
+  report.code("encode");
+  report.code("teacher-forcing");
+  report.code("greedy-decoding");
 
   show_accuracy_by_length(report, r, c, own);
   if (own) {

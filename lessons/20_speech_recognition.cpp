@@ -145,10 +145,12 @@ Trained train(const Corpus& corpus, const Batch& test, std::size_t hidden, bool 
   t.parameters = model.num_parameters();
   Trainer trainer(model.parameters(), {.learning_rate = c.learning_rate, .clip = c.clip});
   std::vector<const Utterance*> picked(c.batch);
+  // >>> ctc-training
   for (std::size_t step = 1; step <= c.steps; ++step) {
     for (const Utterance*& u : picked) u = &corpus.train[rng.below(corpus.train.size())];
     const Batch b = batch_of(picked, corpus);
     const double loss = trainer.step(ctc_loss(model.log_probs(Var(b.frames)), b.targets, b.lengths));
+  // <<< ctc-training
     progress.advance(loss);
     if (step % c.evaluate_every == 0 || step == c.steps) {
       t.curve.step.push_back(static_cast<double>(step));
@@ -367,6 +369,8 @@ int run(const Options& options) {
                            {"steps", c.steps},
                            {"batch", c.batch},
                            {"learning_rate", c.learning_rate}});
+  report.code("ctc-training");
+  report.code("ctc-forward");
   show_example(report, r, c);
   show_learning(report, r);
   report.block(mistakes(r));

@@ -34,6 +34,7 @@ Recognizer::Recognizer(std::size_t hidden, Rng& rng) : gru_(3, hidden, rng), rea
   register_module("readout", readout_);
 }
 
+// >>> pen-recognizer
 Var Recognizer::logits(const std::vector<hershey::PenOffsets>& trajectories) {
   // Left-padded with zeros (a pen that does not move), so that every trajectory ends at the last step.
   const std::size_t B = trajectories.size();
@@ -49,6 +50,7 @@ Var Recognizer::logits(const std::vector<hershey::PenOffsets>& trajectories) {
   }
   return readout_(select(gru_(Var(x)).output, 0, T - 1));
 }
+// <<< pen-recognizer
 
 BagOfPoints::BagOfPoints(std::size_t hidden, Rng& rng)
     : first_(3, hidden, rng), second_(hidden, hidden, rng), readout_(hidden, letters, rng) {
@@ -360,6 +362,7 @@ int run(const Options& options) {
                           {"test_hands", c.data.test_hands}});
   report.say("recognition",
              {{"gru_hidden", c.recognizer_hidden}, {"bag_hidden", c.bag_hidden}, {"steps", c.recognizer_steps}});
+  report.code("pen-recognizer");
   const Result r = experiment(c, std::move(data), std::move(yours));
   report.say("reading-results", {{"gru_hands", plot::percent(r.recognizer_new_hands)},
                                  {"bag_hands", plot::percent(r.bag_new_hands)},
@@ -372,6 +375,7 @@ int run(const Options& options) {
                          {"steps", c.writer_steps},
                          {"batch", c.writer_batch},
                          {"single_hidden", c.single_hidden}});
+  report.code("mixture-loss");
   show_learning(report, r, c);
   show_samples(report, r, c);
   show_ellipses(report, r, c);

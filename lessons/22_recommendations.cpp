@@ -139,6 +139,7 @@ Trained train(Loss loss, const Config& c, const Clicks& clicks, const std::vecto
     t.curve_recall.push_back(evaluate(model, curve_sessions).recall);
   };
   measure(0);
+  // >>> session-parallel-step
   for (std::size_t step = 1; step <= c.training_steps; ++step) {
     const SessionParallel::Step s = batches.next();
     for (std::size_t b : s.restarted) std::fill_n(h.data() + b * c.hidden, c.hidden, real(0));
@@ -153,6 +154,7 @@ Trained train(Loss loss, const Config& c, const Clicks& clicks, const std::vecto
       value = trainer.step(loss == Loss::bpr ? bpr_loss(scores, s.next, columns) : top1_loss(scores, s.next, columns));
     }
     h = next_h.value();  // carried to the next step, not backpropagated through
+  // <<< session-parallel-step
     progress.advance(value);
     if (step % c.evaluate_every == 0 || step == c.training_steps) measure(step);
   }
@@ -331,6 +333,8 @@ int run(const Options& options) {
                        {"steps", c.training_steps},
                        {"extra", c.extra_negatives},
                        {"learning_rate", c.learning_rate}});
+  report.code("session-parallel-step");
+  report.code("ranking-losses");
   const Result r = experiment(c, clicks);
   report.figure("training clicks", static_cast<double>(r.train_clicks));
   auto figures = [&](const std::string& name, const Ranking& k) {

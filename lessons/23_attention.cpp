@@ -139,6 +139,7 @@ Var AttentionTranslator::initial_state(const Var& states) {
   return slice(select(states, 0, 0), 1, hidden, 2 * hidden);  // the backward direction, after the first word
 }
 
+// >>> attention-step
 Var AttentionTranslator::step(const std::vector<std::size_t>& previous, Var& state, const Encoded& encoded,
                               Tensor* weights) {
   // c = sum_j a_j h_j with a = softmax(v . tanh(W s + b + U h_j)): additive_attention is that composition of
@@ -147,6 +148,7 @@ Var AttentionTranslator::step(const std::vector<std::size_t>& previous, Var& sta
   state = decoder_(concat({target_embedding_.forward(previous), context}, 1), state);
   return readout_.forward(concat({state, context}, 1));
 }
+// <<< attention-step
 
 // ---- the experiment ----
 
@@ -343,6 +345,8 @@ int run(const Options& options) {
                         {"attention_parameters", r.attention.parameters},
                         {"steps", c.steps},
                         {"batch", c.batch}});
+  report.code("attention-step");
+  report.code("additive-attention");
   show_accuracy(report, r, c);
   for (std::size_t length = c.min_length; length <= c.max_length; length += (length < 5 ? 4 : 5)) {
     report.figure("length " + std::to_string(length) + ": encoder-decoder digits right",
