@@ -3,6 +3,7 @@
 #include "check.hpp"
 #include "lessons/common/options.hpp"
 #include "lessons/common/plot.hpp"
+#include "lessons/common/png.hpp"
 #include "lessons/common/report.hpp"
 #include "lessons/common/site.hpp"
 #include "lessons/common/stats.hpp"
@@ -45,6 +46,19 @@ std::string xml_problem(const std::string& xml) {
     }
   }
   return open.empty() ? "" : "<" + open.back() + "> never closed";
+}
+
+std::string base64_decode(const std::string& text) {
+  const std::string digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned long bits = 0;
+  int count = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    bits = bits << 6 | digits.find(c);
+    if ((count += 6) >= 8) out += static_cast<char>((bits >> (count -= 8)) & 0xFF);
+  }
+  return out;
 }
 
 std::size_t count(const std::string& text, const std::string& part) {
@@ -228,7 +242,51 @@ TEST_CASE("bar charts and heat maps are well-formed SVG") {
   const std::string map = heat.svg();
   CHECK(xml_problem(map) == "");
   CHECK(count(map, "<polyline") == 1);
-  CHECK_CONTAINS(map, "#dddddd");  // the zero has no log: drawn grey
+  // The cells are one PNG, a pixel a cell, the top row first; the zero (row 2, column 2) has no log: grey.
+  const std::string marker = "href=\"data:image/png;base64,";
+  REQUIRE(count(map, marker) == 1);
+  const std::size_t begin = map.find(marker) + marker.size();
+  const std::string png = base64_decode(map.substr(begin, map.find('"', begin) - begin));
+  REQUIRE(png.size() > 33 + 8 + 7 + 1 + 9);
+  CHECK(png.substr(1, 3) == "PNG");
+  CHECK(png.substr(16, 8) == std::string("\0\0\0\x04\0\0\0\x03", 8));  // IHDR: 4 wide, 3 high
+  const std::size_t first_row = 33 + 8 + 2 + 5;  // the IDAT chunk's header, zlib's, the stored block's
+  CHECK(png[first_row] == 0);                    // filter type: none
+  for (int k = 0; k < 3; ++k) CHECK(static_cast<unsigned char>(png[first_row + 1 + 2 * 3 + k]) == 221);
+}
+
+TEST_CASE("png checksums and base64 and a stored image") {
+  CHECK(png::crc32("123456789") == 0xCBF43926UL);  // the standard check values
+  CHECK(png::adler32("Wikipedia") == 0x11E60398UL);
+  CHECK(png::base64("Man") == "TWFu");
+  CHECK(png::base64("Ma") == "TWE=");
+  CHECK(png::base64("M") == "TQ==");
+  // One red pixel: the signature, IHDR, IDAT with the zlib stream of the row "\0 ff 00 00", IEND; every chunk's
+  // CRC covers its type and data.
+  const std::string image = png::encode_rgb(1, 1, {255, 0, 0});
+  CHECK(image.substr(0, 8) == "\x89PNG\r\n\x1a\n");
+  std::size_t at = 8;
+  std::vector<std::string> types;
+  while (at + 12 <= image.size()) {
+    const std::size_t length = static_cast<unsigned char>(image[at]) << 24 | static_cast<unsigned char>(image[at + 1]) << 16 |
+                               static_cast<unsigned char>(image[at + 2]) << 8 | static_cast<unsigned char>(image[at + 3]);
+    const std::string body = image.substr(at + 4, 4 + length);
+    types.push_back(body.substr(0, 4));
+    unsigned long crc = 0;
+    for (int k = 0; k < 4; ++k) crc = crc << 8 | static_cast<unsigned char>(image[at + 8 + length + k]);
+    CHECK(crc == png::crc32(body));
+    if (types.back() == "IDAT") {
+      const std::string zlib = body.substr(4);
+      CHECK(zlib.substr(0, 2) == "\x78\x01");
+      CHECK(zlib.substr(2, 5) == std::string("\x01\x04\x00\xfb\xff", 5));  // final stored block, 4 bytes
+      CHECK(zlib.substr(7, 4) == std::string("\x00\xff\x00\x00", 4));
+      CHECK(zlib.size() == 15);  // then the Adler-32 of the 4 bytes
+    }
+    at += 12 + length;
+  }
+  CHECK(at == image.size());
+  CHECK(types == std::vector<std::string>{"IHDR", "IDAT", "IEND"});
+  CHECK_THROWS_AS(png::encode_rgb(2, 2, {1, 2, 3}), std::invalid_argument);
 }
 
 TEST_CASE("json numbers and strings") {

@@ -1,6 +1,7 @@
 #include "lessons/common/plot.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include <limits>
 #include <numbers>
 #include <stdexcept>
+
+#include "lessons/common/png.hpp"
 
 namespace rnnlab::lessons::plot {
 
@@ -246,15 +249,20 @@ std::string color_of(const std::string& chosen, std::size_t index) {
 }
 
 // Maps t in [0, 1] to a perceptually ordered blue -> green -> yellow ramp (after viridis).
-std::string ramp(double t) {
+std::array<int, 3> ramp_rgb(double t) {
   static const double stops[][3] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
   t = std::clamp(t, 0.0, 1.0) * 4;
   const int i = std::min(3, static_cast<int>(t));
   const double u = t - i;
+  std::array<int, 3> rgb{};
+  for (int k = 0; k < 3; ++k) rgb[k] = static_cast<int>(stops[i][k] + u * (stops[i + 1][k] - stops[i][k]));
+  return rgb;
+}
+
+std::string ramp(double t) {
+  const std::array<int, 3> rgb = ramp_rgb(t);
   char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "#%02x%02x%02x", static_cast<int>(stops[i][0] + u * (stops[i + 1][0] - stops[i][0])),
-                static_cast<int>(stops[i][1] + u * (stops[i + 1][1] - stops[i][1])),
-                static_cast<int>(stops[i][2] + u * (stops[i + 1][2] - stops[i][2])));
+  std::snprintf(buffer, sizeof buffer, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
   return buffer;
 }
 
@@ -580,14 +588,22 @@ std::string HeatMap::svg(int width, int height) const {
   std::string s = header(f, title);
   const double cw = (f.right - f.left) / std::max<std::size_t>(1, cols);
   const double ch = (f.bottom - f.top) / std::max<std::size_t>(1, rows);
-  for (std::size_t r = 0; r < rows; ++r) {
+  // The cells as an image, one pixel a cell (top row first: row 0 is drawn at the bottom), scaled up without
+  // smoothing: a few kilobytes where a <rect> a cell took 70 bytes each.
+  std::vector<unsigned char> rgb;
+  rgb.reserve(rows * cols * 3);
+  for (std::size_t r = rows; r-- > 0;) {
     for (std::size_t c = 0; c < cols; ++c) {
       const double v = values[r * cols + c];
-      const std::string color = usable(v, log_scale) ? ramp((value(v) - lo) / (hi - lo)) : "#dddddd";
-      // Slight overlap (+0.5 px) hides the seams renderers leave between adjacent rectangles.
-      s += "<rect x=\"" + num(f.left + c * cw) + "\" y=\"" + num(f.bottom - (r + 1) * ch) + "\" width=\"" + num(cw + 0.5) +
-           "\" height=\"" + num(ch + 0.5) + "\" fill=\"" + color + "\"/>\n";
+      const std::array<int, 3> color = usable(v, log_scale) ? ramp_rgb((value(v) - lo) / (hi - lo)) : std::array{221, 221, 221};
+      for (int k : color) rgb.push_back(static_cast<unsigned char>(k));
     }
+  }
+  if (rows > 0 && cols > 0) {
+    s += "<image x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.right - f.left) + "\" height=\"" +
+         num(f.bottom - f.top) + "\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\" " +
+         "style=\"image-rendering: pixelated\" href=\"data:image/png;base64," + png::base64(png::encode_rgb(cols, rows, rgb)) +
+         "\"/>\n";
   }
   // Axes: values at cell centers, interpolated linearly between the edge cells.
   Axis x{x_first, x_last, false, f.left + cw / 2, f.right - cw / 2}, y{y_first, y_last, false, f.bottom - ch / 2, f.top + ch / 2};
