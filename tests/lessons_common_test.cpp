@@ -1,4 +1,5 @@
 #include <cmath>
+#include <optional>
 
 #include "check.hpp"
 #include "lessons/common/options.hpp"
@@ -219,6 +220,29 @@ TEST_CASE("the course pages link the lessons in order and carry their charts inl
   CHECK(site::overview(page) == "<p>the point</p>");
   CHECK(site::plot_files(page) == std::vector<std::string>{"a.svg", "b.svg"});
   CHECK(site::overview("<p>no overview</p>") == "");
+
+  // The exercises' Markdown: headings, paragraphs joined, lists with continued items, code blocks, `code`.
+  CHECK(site::markdown_html("# Exercise 9 - x < y\n\nOne\nparagraph with `a<b`.\n\n## Change\n- first\n  continued\n"
+                            "- second\n1. one\n\n    code & more\n    line 2\n") ==
+        "<h3>Exercise 9 - x &lt; y</h3>\n<p>One paragraph with <code>a&lt;b</code>.</p>\n<h4>Change</h4>\n"
+        "<ul><li>first continued</li><li>second</li></ul>\n<ol><li>one</li></ol>\n"
+        "<pre><code>code &amp; more\nline 2\n</code></pre>\n");
+
+  // Code regions: the lines between the markers, their common indentation removed; a region that never ends is
+  // an error naming the file and line.
+  const std::string source = "int a;\n  // >>> two\n  int b;\n    int c;\n  // <<< two\n// >>> open\nint d;\n";
+  const std::optional<site::Region> two = site::find_region(source, "two", "x.cpp");
+  REQUIRE(two.has_value());
+  CHECK(two->first_line == 3);
+  CHECK(two->last_line == 4);
+  CHECK(two->code == "int b;\n  int c;\n");
+  CHECK_FALSE(site::find_region(source, "none", "x.cpp").has_value());
+  CHECK(message_of<std::logic_error>([&] { (void)site::find_region(source, "open", "x.cpp"); }) ==
+        "x.cpp:6: the region \"open\" never ends (// <<< open)");
+  const std::string source_page = site::source_page("x.cpp", source, "<a href=\"../index.html\">back</a>");
+  CHECK_CONTAINS(source_page, "<span class=\"line\" id=\"L3\"><a class=\"number\" href=\"#L3\">3</a>  int b;</span>");
+  CHECK_CONTAINS(source_page, "<span class=\"comment\">// &gt;&gt;&gt; two</span>");
+  CHECK(site::source_page_name("lessons/common/x.cpp") == "source/lessons-common-x.cpp.html");
 }
 
 TEST_CASE("bar charts and heat maps are well-formed SVG") {

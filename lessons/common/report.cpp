@@ -88,6 +88,11 @@ std::string format_value(double v) {
   return buffer;
 }
 
+// The lesson's exercises travel with its source files: lessons/exercises/NN_name.md (lessons/CMakeLists.txt).
+bool is_exercise(const SourceFile& file) {
+  return file.path.starts_with("lessons/exercises/") && file.path.ends_with(".md");
+}
+
 }  // namespace
 
 Report::Report(const LessonInfo& info, const Options& options)
@@ -271,7 +276,9 @@ int Report::finish() {
     std::snprintf(number, sizeof number, "%02d", info_.number);
     const std::string back = "<a href=\"../index.html\">&larr; " + std::string(number) + " " +
                              site::both_languages(narration_.fill("title")) + "</a>";
-    for (const SourceFile& file : info_.sources) write(site::source_page_name(file.path), site::source_page(file.path, file.text, back));
+    for (const SourceFile& file : info_.sources) {
+      if (!is_exercise(file)) write(site::source_page_name(file.path), site::source_page(file.path, file.text, back));
+    }
   }
   std::printf("\n  %zu of %zu claims hold. Output: %s\n", passed, claims_.size(), options_.out.c_str());
   return passed == claims_.size() ? 0 : 1;
@@ -302,10 +309,26 @@ std::string Report::page() const {
   std::string command = std::string(RNNLAB_PROGRAM_DIR) + "/" + info_.slug + (options_.quick ? " --quick" : "") +
                         " --seed " + std::to_string(options_.seed);
   if (!options_.data.empty()) command += " --data " + options_.data;
-  std::string sources;
+  std::string sources, exercises;
   for (const SourceFile& file : info_.sources) {
+    if (is_exercise(file)) {
+      // The text's first line is its title; the rest, rendered, opens under it.
+      const std::size_t end = file.text.find('\n');
+      const std::string_view title = file.text.substr(0, end).substr(file.text.starts_with("# ") ? 2 : 0);
+      exercises += "<details class=\"exercise\"><summary>" + plot::escape_xml(std::string(title)) + "</summary>\n" +
+                   site::markdown_html(file.text.substr(std::min(end, file.text.size()))) + "</details>\n";
+      continue;
+    }
     sources += std::string(sources.empty() ? "" : ", ") + "<a href=\"" + site::source_page_name(file.path) + "\"><code>" +
                plot::escape_xml(std::string(file.path)) + "</code></a>";
+  }
+  if (!exercises.empty()) {
+    exercises = "<h2>" + site::both_languages("Exercises", "연습 문제") + "</h2>\n<p>" +
+                site::both_languages("Change the code yourself; doctest checks tell you when you are done (cmake --workflow "
+                                     "--preset exercises runs them all; lessons/exercises/ has the stubs you edit).",
+                                     "코드를 직접 바꿔 본다. 다 되었는지는 doctest 검사가 알려 준다(cmake --workflow --preset "
+                                     "exercises가 모두 돌린다. 고칠 뼈대는 lessons/exercises/에 있다). 문제의 글은 영어다.") +
+                "</p>\n" + exercises;
   }
   if (!sources.empty()) sources = "<p class=\"sources\">" + site::both_languages("The code:", "코드:") + " " + sources + "</p>\n";
   const std::string body =
@@ -314,7 +337,7 @@ std::string Report::page() const {
       site::both_languages(story) + "</p>\n" + claims + "<!--/overview-->\n<p class=\"command\">" +
       site::both_languages("Made by this command (the same seed gives the same numbers; add --lang ko for the narration in Korean):",
                            "이 명령이 만든 페이지다(같은 시드는 같은 수치를 낸다. 해설을 한국어로 보려면 --lang ko를 더한다):") +
-      "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" + sources + figures + body_ +
+      "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" + sources + figures + body_ + exercises +
       site::lesson_navigation(info_.number, true);
   return site::page(number + std::string(" · ") + title.en + " — rnnlab", options_.language, body);
 }

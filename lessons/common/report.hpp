@@ -39,7 +39,8 @@ struct LessonInfo {
   // then refuses --data.
   const char* data = nullptr;
   // The lesson's source files (and those it names with SHOWS in lessons/CMakeLists.txt), for code(): the
-  // generated source_files of lessons/NN_name.sources.hpp.
+  // generated source_files of lessons/NN_name.sources.hpp. Its exercises' texts (lessons/exercises/*.md, named
+  // with SHOWS too) come with them; its page ends with them.
   std::span<const SourceFile> sources = {};
 };
 

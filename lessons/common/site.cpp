@@ -272,6 +272,70 @@ std::string source_page(std::string_view path, std::string_view text, const std:
   return page(std::string(path) + " — rnnlab", Language::en, body + "</code></pre>\n");
 }
 
+namespace {
+
+// Escaped text with `spans` as <code>.
+std::string inline_markdown(std::string_view text) {
+  std::string out;
+  bool code = false;
+  std::size_t start = 0;
+  for (std::size_t tick = text.find('`'); tick != std::string_view::npos; tick = text.find('`', start)) {
+    out += plot::escape_xml(std::string(text.substr(start, tick - start))) + (code ? "</code>" : "<code>");
+    code = !code;
+    start = tick + 1;
+  }
+  out += plot::escape_xml(std::string(text.substr(start)));
+  return code ? out + "</code>" : out;
+}
+
+bool is_ordered_item(std::string_view line) {
+  std::size_t digits = 0;
+  while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
+  return digits > 0 && line.substr(digits).starts_with(". ");
+}
+
+}  // namespace
+
+std::string markdown_html(std::string_view markdown) {
+  std::string out, paragraph, code, list;  // list: "ul" or "ol" while one is open
+  std::vector<std::string> items;
+  auto close = [&] {
+    if (!paragraph.empty()) out += "<p>" + inline_markdown(paragraph) + "</p>\n";
+    if (!code.empty()) out += "<pre><code>" + plot::escape_xml(code) + "</code></pre>\n";
+    if (!list.empty()) {
+      out += "<" + list + ">";
+      for (const std::string& item : items) out += "<li>" + inline_markdown(item) + "</li>";
+      out += "</" + list + ">\n";
+    }
+    paragraph.clear(), code.clear(), list.clear(), items.clear();
+  };
+  for (std::string_view line : lines_of(markdown)) {
+    const std::string_view text = trimmed(line);
+    if (text.empty()) {
+      close();
+    } else if (line.starts_with("#")) {
+      close();
+      const std::size_t level = line.find_first_not_of('#');
+      const std::string tag = level == 1 ? "h3" : "h4";
+      out += "<" + tag + ">" + inline_markdown(trimmed(line.substr(level))) + "</" + tag + ">\n";
+    } else if (line.starts_with("- ") || is_ordered_item(line)) {
+      const std::string kind = line.starts_with("- ") ? "ul" : "ol";
+      if (list != kind) close();
+      list = kind;
+      items.emplace_back(text.substr(text.find(' ') + 1));
+    } else if (!list.empty() && line.starts_with(" ")) {
+      items.back() += " " + std::string(text);
+    } else if (line.starts_with("    ") && paragraph.empty()) {
+      code += std::string(line.substr(4)) + "\n";
+    } else {
+      if (!list.empty() || !code.empty()) close();
+      paragraph += (paragraph.empty() ? "" : " ") + std::string(text);
+    }
+  }
+  close();
+  return out;
+}
+
 std::string overview(const std::string& lesson_page) {
   const std::string open = "<!--overview-->", close = "<!--/overview-->";
   const std::size_t begin = lesson_page.find(open), end = lesson_page.find(close);

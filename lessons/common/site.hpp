@@ -55,6 +55,10 @@ std::string source_page(std::string_view path, std::string_view text, const std:
 // The file name of that page in the lesson's folder: "source/autograd-cells.cpp.html".
 std::string source_page_name(std::string_view path);
 
+// The little Markdown the exercises' texts use, as HTML: "#" and "##" headings (as h3 and h4), paragraphs, "- " and
+// "1. " lists (an indented line continues the item above it), code blocks indented by four spaces, `code`.
+std::string markdown_html(std::string_view markdown);
+
 // What the course index takes from a lesson page: the block between <!--overview--> and <!--/overview--> (the
 // lesson's point and its claims), and its plots' files, in the page's order.
 std::string overview(const std::string& lesson_page);
