@@ -178,6 +178,7 @@ int run(const Options& options) {
   report.block(shown.str());
   report.say("walking-the-first-axis");
 
+  report.try_next();
   report.claims(claims(r));
   return report.finish();
 }

@@ -193,6 +193,7 @@ int run(const Options& options) {
   for (std::size_t s = 0; s < r.steps_to_solve.size(); ++s) {
     report.figure("XOR seed " + std::to_string(s) + ": first step with MSE < 0.01", static_cast<double>(r.steps_to_solve[s]));
   }
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

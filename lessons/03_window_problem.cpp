@@ -171,6 +171,7 @@ int run(const Options& options) {
   report.plot("training_loss.svg", curves.svg());
 
   report.say("a-function-of-its-window");
+  report.try_next();
   report.claims(claims(r));
   return report.finish();
 }

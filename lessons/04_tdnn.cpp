@@ -246,6 +246,7 @@ int run(const Options& options) {
   show_layer1(report, r);
 
   report.say("feature-detectors");
+  report.try_next();
   report.claims(claims(r));
   return report.finish();
 }

@@ -209,6 +209,7 @@ int run(const Options& options) {
   show_outputs(report, r, c);
 
   report.say("why-mu-matters");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

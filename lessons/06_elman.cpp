@@ -208,6 +208,7 @@ int run(const Options& options) {
   report.plot("rms_error.svg", rms.svg(860, 440), {}, rms.text(60, 12));
 
   report.say("state-against-window");
+  report.try_next();
   report.claims(claims(r));
   return report.finish();
 }

@@ -315,6 +315,7 @@ int run(const Options& options) {
     report.figure("seed " + std::to_string(word.seed) + ": mean error inside words", word.inside);
   }
   report.say("nothing-marked");
+  report.try_next();
   report.claims(claims(r));
   return report.finish();
 }

@@ -215,6 +215,35 @@ void Report::code(const std::string& key, const std::vector<Slot>& caption_slots
   std::printf("  code on the page: %s-%zu\n", where.c_str(), region->last_line);
 }
 
+void Report::try_next(const std::vector<Slot>& slots) {
+  const Narration text = narration_.fill("try-next", slots);
+  said_.push_back("try-next");
+  const std::vector<std::string> en = paragraphs(text.en), ko = paragraphs(text.ko);
+  if (en.size() != ko.size()) {
+    throw std::logic_error(narration_.source() + ", section \"try-next\": " + std::to_string(en.size()) +
+                           " paragraphs in English, " + std::to_string(ko.size()) + " in Korean");
+  }
+  const bool korean = options_.language == Language::ko;
+  std::printf("%s\n", korean ? "  다음에 해 볼 것:" : "  Try next:");
+  std::string items;
+  for (std::size_t i = 0; i < en.size(); ++i) {
+    const std::string item = wrap((korean ? ko[i] : en[i]), 100, 4);
+    std::printf("  -%s\n", item.substr(3).c_str());
+    items += "<li>" + site::both_languages(en[i], ko[i]) + "</li>\n";
+  }
+  // The figures in the items are the full configuration's, seed 0 unless they say otherwise.
+  const std::string rebuild = "cmake --build --preset release --target " + info_.slug + "\n" + RNNLAB_PROGRAM_DIR + "/" +
+                              info_.slug;
+  body_ += "<h2>" + site::both_languages("Try next", "다음에 해 볼 것") + "</h2>\n<p>" +
+           site::both_languages("Each is a change to config() in lessons/" + info_.slug +
+                                    ".cpp (or the line named); then rebuild the lesson and run it (the numbers quoted are "
+                                    "the full run's):",
+                                "각각 lessons/" + info_.slug + ".cpp의 config()(또는 적힌 줄)를 바꾸는 것이다. 그다음 레슨을 "
+                                "다시 빌드하고 실행한다(적힌 수치는 전체 실행의 것이다):") +
+           "</p>\n<pre><code>" + plot::escape_xml(rebuild) + "</code></pre>\n<ul class=\"try-next\">\n" + items + "</ul>\n";
+  std::fflush(stdout);
+}
+
 std::string Report::write(const std::string& file, const std::string& content) {
   const std::string path = (std::filesystem::path(options_.out) / file).string();
   plot::save(path, content);

@@ -76,6 +76,9 @@ class Report {
   // the file. The terminal gets the caption and where the code is. Throws std::logic_error when no file, or more
   // than one, marks the region.
   void code(const std::string& key, const std::vector<Slot>& caption_slots = {});
+  // The narration's section "try-next", each paragraph a change to try in the lesson's config() and what to expect
+  // from it: printed as a list, and on the page under "Try next" with the commands that rebuild and rerun it.
+  void try_next(const std::vector<Slot>& slots = {});
   // A preformatted block (a table, a sample of text) shown on the page and printed.
   void block(const std::string& text);
 
