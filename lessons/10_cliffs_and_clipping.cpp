@@ -1,19 +1,13 @@
 // Lesson 10 — cliffs and gradient clipping (Pascanu, Mikolov & Bengio 2013, "On the difficulty of training
 // recurrent neural networks", Fig. 6 and Algorithm 1).
 //
-// Lesson 08 showed the error shrinking as it travels back. The opposite happens too: where the Jacobians
-// amplify, the gradient explodes. Pascanu et al. picture it with the smallest recurrent model,
-//     x_t = w sigmoid(x_{t-1}) + b,   x_0 = 0.5,   50 steps,   E = (sigmoid(x_50) - 0.7)^2.
-// Over the (w, b) plane the error surface is mostly flat, with a sharp wall where the 50-step dynamics flip from
-// one fixed point to another: a cliff. On the cliff the gradient is enormous, and one plain gradient step
-// throws the parameters far away, undoing all progress. Their remedy, Algorithm 1: if the gradient's norm
-// exceeds a threshold, rescale it to the threshold. The direction is kept; only the step is bounded.
-// (nn/optim.hpp's clip_grad_norm does exactly that.)
-//
-// Part (c) meets the cliff in a real network, the IRNN (Le, Jaitly & Hinton 2015: ReLU units, identity recurrent
-// weights) on the adding problem: without clipping, one update makes the recurrence amplify, the state overflows
-// within a few hundred time steps and the loss turns to NaN. Anomaly detection (autograd/mode.hpp) finds the first
-// NaN or Inf as it is made and names the op, the training step and the time step.
+// The smallest recurrent model, x_t = w sigmoid(x_{t-1}) + b, x_0 = 0.5, 50 steps, E = (sigmoid(x_50) - 0.7)^2, has
+// an error surface that is mostly flat with a wall where the dynamics flip from one fixed point to another: a cliff,
+// where one plain gradient step throws the parameters far away. Algorithm 1 (nn/optim.hpp's clip_grad_norm): if the
+// gradient's norm exceeds a threshold, rescale it to the threshold; the direction is kept, the step is bounded.
+// Part (c) meets the cliff in the IRNN (Le, Jaitly & Hinton 2015: ReLU, identity recurrent weights) on the adding
+// problem: unclipped, the state overflows and the loss turns to NaN; anomaly detection (autograd/mode.hpp) names
+// the op, the training step and the time step of the first NaN or Inf.
 #include "lessons/10_cliffs_and_clipping.hpp"
 
 #include <algorithm>
@@ -134,13 +128,9 @@ std::vector<double> state_norms(const Var& states) {
 
 // The first time step at which any state of the batch is NaN or Inf (T if none is).
 std::size_t first_non_finite_step(const Var& states) {
-  const std::size_t steps = states.shape()[0], row = states.size() / steps;
-  for (std::size_t t = 0; t < steps; ++t) {
-    for (std::size_t i = 0; i < row; ++i) {
-      if (!std::isfinite(states.value()[t * row + i])) return t;
-    }
-  }
-  return steps;
+  const auto values = states.value().values();
+  const auto bad = std::find_if(values.begin(), values.end(), [](real v) { return !std::isfinite(v); });
+  return static_cast<std::size_t>(bad - values.begin()) / (states.size() / states.shape()[0]);  // its row of [T, B H]
 }
 
 enum class Guard { none, clipping, anomaly_detection };
@@ -186,9 +176,8 @@ IrnnTraining train_irnn(const Config& c, Guard guard, std::vector<Var>* states_b
 }
 
 double share_solved(const std::vector<Run>& runs) {
-  double solved = 0;
-  for (const Run& r : runs) solved += r.final_error < 0.01;
-  return solved / static_cast<double>(runs.size());
+  const auto solved = std::count_if(runs.begin(), runs.end(), [](const Run& r) { return r.final_error < 0.01; });
+  return static_cast<double>(solved) / static_cast<double>(runs.size());
 }
 
 double longest_step(const Run& run) { return *std::max_element(run.step_sizes.begin(), run.step_sizes.end()); }
@@ -244,11 +233,9 @@ Result experiment(const Config& c) {
 }
 
 std::vector<Claim> claims(const Result& r, const Config& c) {
-  double longest_clipped = 0;
+  double longest_clipped = 0, jumped = 0;  // the plain runs' share that jump
   for (const Run& run : r.clipped) longest_clipped = std::max(longest_clipped, longest_step(run));
-  double jumped = 0;
-  for (const Run& run : r.plain) jumped += longest_step(run) > 2;
-  jumped /= static_cast<double>(r.plain.size());
+  for (const Run& run : r.plain) jumped += longest_step(run) > 2 ? 1 / static_cast<double>(r.plain.size()) : 0;
   const double solved_plain = share_solved(r.plain), solved_clipped = share_solved(r.clipped);
 
   const Explosion& e = r.explosion;
@@ -257,19 +244,21 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
   double clipped_bad = 0;
   for (double loss : e.clipped_losses) clipped_bad += !std::isfinite(loss);
   const std::string named_time_step = "time step " + std::to_string(e.overflow_time_step) + ")";
+  const std::string clipping = "clipping at " + plot::format_number(c.clip);
   return {
       {"largest / median gradient norm on the grid", r.max_over_median_gradient, "> 1e3",
        r.max_over_median_gradient > 1e3},
       {"the cliff: E(w = 5, b = -2.75) - E(w = 5, b = -2.5)", r.cliff_drop, "> 0.3", r.cliff_drop > 0.3},
-      {"clipped runs: the longest step taken", longest_clipped, "<= lr * threshold = 0.5",
+      {"clipped runs: the longest step taken", longest_clipped,
+       "<= lr * threshold = " + plot::format_number(c.learning_rate * c.clip),
        longest_clipped <= c.learning_rate * c.clip + 1e-12},
       {"plain runs: share that take a step longer than 2", jumped, ">= 0.1", jumped >= 0.1},
       {"share of runs ending with E < 0.01: clipped minus plain", solved_clipped - solved_plain, ">= 0",
        solved_clipped >= solved_plain},
       {"IRNN, no clipping: the training step whose loss is NaN or Inf", static_cast<double>(first_bad), "<= 5",
        exploded && first_bad <= 5},
-      {"IRNN, clipping at 1: losses that are NaN or Inf in " + std::to_string(c.explode_steps) + " steps", clipped_bad,
-       "= 0", clipped_bad == 0 && e.clipped_losses.size() == c.explode_steps},
+      {"IRNN, " + clipping + ": losses that are NaN or Inf in " + std::to_string(c.explode_steps) + " steps",
+       clipped_bad, "= 0", clipped_bad == 0 && e.clipped_losses.size() == c.explode_steps},
       {"anomaly mode: the training step its error names", static_cast<double>(e.anomaly_training_step),
        "<= the step whose loss was NaN or Inf", exploded && !e.anomaly.empty() && e.anomaly_training_step <= first_bad},
       {"anomaly mode: the time step its error names (where the unguarded run's state overflowed)",
@@ -337,13 +326,14 @@ std::vector<double> step_size_shares(const std::vector<Run>& runs, const std::ve
 }
 
 // How far each step moves, with and without clipping; how many runs end solved.
-void show_step_sizes(Report& report, const Result& r) {
+void show_step_sizes(Report& report, const Result& r, const Config& c) {
   const std::vector<double> edges = {-1, 0.01, 0.1, 0.5, 2, 10, 1e300};  // by decade
   plot::BarChart steps{.title = "How far each gradient step moves the parameters",
                        .y_label = "fraction of all steps (log scale)",
                        .categories = {"<= 0.01", "0.01-0.1", "0.1-0.5", "0.5-2", "2-10", "> 10"},
                        .series = {{.name = "plain gradient descent", .values = step_size_shares(r.plain, edges)},
-                                  {.name = "with norm clipping at 1", .values = step_size_shares(r.clipped, edges)}},
+                                  {.name = "with norm clipping at " + plot::format_number(c.clip),
+                                   .values = step_size_shares(r.clipped, edges)}},
                        .log_y = true};
   report.plot("step_sizes.svg", steps.svg(), {}, steps.text(30));
   report.figure("plain: share of runs ending with E < 0.01", share_solved(r.plain));
@@ -380,7 +370,7 @@ int run(const Options& options) {
   const Result r = experiment(c);
 
   show_error_surface(report, r, c);
-  show_step_sizes(report, r);
+  show_step_sizes(report, r, c);
   const Explosion& e = r.explosion;
   report.say("cliff-in-a-real-network", {{"explode_hidden", c.explode_hidden},
                                          {"explode_length", c.explode_length},

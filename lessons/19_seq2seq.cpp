@@ -180,13 +180,6 @@ Config config(bool quick, std::uint64_t seed) {
 
 namespace {
 
-// Token ids as text: their words, separated by spaces.
-std::string spelled(const std::vector<std::size_t>& ids, const std::vector<std::string>& words) {
-  std::string text;
-  for (std::size_t id : ids) text.append(text.empty() ? "" : " ").append(words[id]);
-  return text;
-}
-
 // (b)'s training and test, shared by the lesson's pairs and a learner's: `draw` gives each training batch,
 // tests[k] holds the test pairs with sources of k + 1 words (possibly none).
 void train_and_test(Result& r, const Config& c, Translator& translator, const std::vector<Pairs>& tests, Rng& rng,
@@ -385,11 +378,8 @@ int run(const Options& options) {
   report.code("greedy-decoding");
 
   show_accuracy_by_length(report, r, c, own);
-  if (own) {
-    report.skip("beyond-training-lengths");
-  } else {
-    report.say("beyond-training-lengths", {{"held_out_from", c.held_out_from}});
-  }
+  own ? report.skip("beyond-training-lengths")
+      : report.say("beyond-training-lengths", {{"held_out_from", c.held_out_from}});
   for (std::size_t k = 0; k < r.lengths.size(); ++k) {
     report.figure("(b) length " + std::to_string(static_cast<int>(r.lengths[k])) + ": exact-match accuracy",
                   r.translation_accuracy[k]);

@@ -20,6 +20,8 @@ namespace rnnlab::lessons::lesson19 {
 
 // The words of 0 .. 99 in English: "seven", "thirteen", "forty two". Token 0 is <end>.
 const std::vector<std::string>& number_words();
+// Token ids as text: their words, separated by spaces.
+std::string spelled(const std::vector<std::size_t>& ids, const std::vector<std::string>& words);
 std::vector<std::size_t> name_of_number(std::size_t n);  // word tokens, without <end>
 Tensor number_vector(std::size_t n);                     // [20]: one-hot tens digit, one-hot units digit
 

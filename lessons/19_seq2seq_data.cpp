@@ -17,6 +17,12 @@ const std::vector<std::string>& number_words() {
   return words;
 }
 
+std::string spelled(const std::vector<std::size_t>& ids, const std::vector<std::string>& words) {
+  std::string text;
+  for (std::size_t id : ids) text.append(text.empty() ? "" : " ").append(words[id]);
+  return text;
+}
+
 std::vector<std::size_t> name_of_number(std::size_t n) {
   if (n > 99) throw std::invalid_argument("name_of_number: " + std::to_string(n) + " is not in 0..99");
   if (n < 10) return {1 + n};
