@@ -293,6 +293,7 @@ int run(const Options& options) {
   report.block("  for example, at gap 5:  " + data::sentence_of(data::language_batch(5, 1, example_rng), 0) + " -> ?");
 
   report.say("not-capacity");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -390,6 +390,7 @@ int run(const Options& options) {
   report.text("anomaly error", e.anomaly);
 
   report.say("clipping");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -366,6 +366,7 @@ int run(const Options& options) {
                           {"seeds", c.gap.seeds}});
   show_gap_accuracy(report, r, c);
   report.say("a-simple-path");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -350,6 +350,7 @@ int run(const Options& options) {
   report.block(comparison_table(r, c));
   report.say("what-fusion-saves");
   report.say("which-gated-unit");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

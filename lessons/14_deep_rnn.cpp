@@ -301,6 +301,7 @@ int run(const Options& options) {
       {{"depth_layers", c.depth_layers}, {"depth_hidden", c.depth_hidden}, {"depth_sequences", c.depth_sequences}});
   report.code("layer-by-layer");
   show_error_by_layer(report, r, c);
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

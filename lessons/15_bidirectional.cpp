@@ -230,6 +230,7 @@ int run(const Options& options) {
   report.block(table + "(theory: 1/4 for one direction, 1/8 for MERGE, 0 for a net that sees both sides)");
   report.say("why-averaging-fails");
   report.say("output-and-h-n");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

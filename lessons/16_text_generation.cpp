@@ -369,6 +369,7 @@ int run(const Options& options) {
     report.write("vocabulary.txt", r.characters->chars());
     r.model->save((std::filesystem::path(options.out) / "model.npz").string());
   }
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -192,7 +192,8 @@ Result experiment(const Config& c, const std::vector<double>& raw, const std::ve
 
   r.models.push_back(evaluate("persistence", persistence_forecast(r.test), r.test));
   r.models.push_back(evaluate("seasonal naive", seasonal_naive_forecast(r.test, c.period), r.test));
-  r.models.push_back(evaluate("linear AR (72 lags)", linear_forecast(train, r.test), r.test));
+  const std::string ar = "linear AR (" + std::to_string(c.history) + " lags)";
+  r.models.push_back(evaluate(ar, linear_forecast(train, r.test), r.test));
 
   Rng rng(c.seed * 100 + 3);
   Forecaster model(c.hidden, c.horizon, rng);
@@ -343,6 +344,7 @@ int run(const Options& options) {
 
   show_forecasts(report, r, c);
   report.say("why-the-network-wins");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

@@ -260,6 +260,7 @@ int run(const Options& options) {
   }
   report.block(table);
   if (!own) report.say("where-bags-fail");
+  own ? report.skip("try-next") : report.try_next();
   if (!own) report.claims(claims(r, c));
   return report.finish();
 }

@@ -390,6 +390,7 @@ int run(const Options& options) {
   }
   report.block(examples);
   report.say("the-bottleneck");
+  own ? report.skip("try-next") : report.try_next();
   if (!own) report.claims(claims(r, c));
   return report.finish();
 }

@@ -390,6 +390,7 @@ int run(const Options& options) {
   }
   r.corpus.yours.empty() ? report.skip("your-recordings") : show_yours(report, r);
   report.say("why-both-directions");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

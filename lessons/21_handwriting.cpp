@@ -390,6 +390,7 @@ int run(const Options& options) {
   report.figure("(b) one-Gaussian writer: parameters", static_cast<double>(r.single_parameters));
   if (!r.yours.empty()) report.figure("your letters: read right by the GRU", r.yours_gru);
   report.say("whole-words");
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

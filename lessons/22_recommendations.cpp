@@ -357,8 +357,10 @@ int run(const Options& options) {
   show_positions(report, r);
   if (own) {
     report.skip("why");
+    report.skip("try-next");
   } else {
     report.say("why");
+    report.try_next();
     report.claims(claims(r, c));
   }
   return report.finish();

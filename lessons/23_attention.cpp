@@ -370,6 +370,7 @@ int run(const Options& options) {
   report.say("what-next", {{"longest", c.max_length},
                            {"plain_step", plot::format_number(1e3 * r.plain.seconds_per_step)},
                            {"attention_step", plot::format_number(1e3 * r.attention.seconds_per_step)}});
+  report.try_next();
   report.claims(claims(r, c));
   return report.finish();
 }

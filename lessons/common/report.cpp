@@ -256,6 +256,9 @@ void Report::block(const std::string& text) {
 }
 
 int Report::finish() {
+  if (!narration_.has("try-next")) {
+    throw std::logic_error(narration_.source() + ": no section \"try-next\" (every lesson ends with changes to try)");
+  }
   for (const std::string& key : narration_.keys()) {
     const bool info_section = key == "title" || key == "history" || key == "story";
     if (!info_section && std::find(said_.begin(), said_.end(), key) == said_.end()) {
