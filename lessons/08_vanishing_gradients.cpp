@@ -242,7 +242,8 @@ void show_gap_accuracy(Report& report, const Result& r, const Config& c) {
   gaps.y_label = "test accuracy";
   gaps.y_min = 0;
   gaps.y_max = 1.02;
-  plot::Series mean_line{.name = "tanh RNN (mean of seeds)", .color = plot::palette()[0], .markers = true};
+  plot::Series mean_line{
+      .name = "tanh RNN (mean of seeds)", .color = plot::color_of(nn::CellKind::tanh_rnn), .markers = true};
   for (std::size_t s = 0; s < c.gap.seeds; ++s) {
     plot::Series seed_line{.color = "#9bbfd9", .dashed = true};
     for (const gap::Point& p : r.gaps) {

@@ -244,7 +244,7 @@ namespace {
 
 // The GRU in its colour across the course; the baselines in colours no recurrent net uses.
 std::string color_of_model(const Result& r, std::size_t k) {
-  return k + 1 == r.models.size() ? plot::color_of(nn::CellKind::gru) : plot::palette()[3 + k];
+  return k + 1 == r.models.size() ? plot::color_of(nn::CellKind::gru) : plot::baseline_color(k);
 }
 
 // Every forecaster's test MSE, and by hour ahead.

@@ -195,7 +195,7 @@ void show_learning_curves(Report& report, const Result& r, const Config& c, bool
     curves.series.push_back({.name = s == 0 ? "bag of words" : "",
                              .x = r.bag[s].step,
                              .y = r.bag[s].accuracy,
-                             .color = plot::palette()[3],
+                             .color = plot::baseline_color(0),
                              .dashed = s > 0});
     curves.series.push_back({.name = s == 0 ? "GRU" : "",
                              .x = r.gru[s].step,

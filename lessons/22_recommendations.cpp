@@ -291,11 +291,13 @@ void show_positions(Report& report, const Result& r) {
                                   .dashed = k > 0});
   }
   by_position.series.push_back(
-      {.name = "item-KNN", .x = x, .y = r.item_knn.recall_by_position, .color = plot::palette()[3], .markers = true});
+      {.name = "item-KNN", .x = x, .y = r.item_knn.recall_by_position, .color = plot::baseline_color(0),
+       .markers = true});
   by_position.series.push_back(
-      {.name = "S-POP", .x = x, .y = r.session_pop.recall_by_position, .color = plot::palette()[4], .markers = true});
+      {.name = "S-POP", .x = x, .y = r.session_pop.recall_by_position, .color = plot::baseline_color(1),
+       .markers = true});
   by_position.series.push_back(
-      {.name = "POP", .x = x, .y = r.pop.recall_by_position, .color = plot::palette()[5], .markers = true});
+      {.name = "POP", .x = x, .y = r.pop.recall_by_position, .color = plot::baseline_color(2), .markers = true});
   report.plot("by_position.svg", by_position.svg(), {}, by_position.text(60, 12));
 }
 

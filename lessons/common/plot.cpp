@@ -26,6 +26,8 @@ const std::string& color_of(nn::CellKind kind) {
   return palette()[3];
 }
 
+const std::string& baseline_color(std::size_t k) { return palette()[3 + k % (palette().size() - 3)]; }
+
 const std::vector<std::string>& palette() {
   static const std::vector<std::string> colors = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                                   "#E69F00", "#56B4E9", "#000000", "#F0E442"};

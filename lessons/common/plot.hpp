@@ -106,6 +106,10 @@ const std::vector<std::string>& palette();
 // 0, 1, 2); other models take the palette from 3 on.
 const std::string& color_of(nn::CellKind kind);
 
+// The baselines a lesson compares its recurrent nets with (a bag of words, persistence, a linear autoregression,
+// item-KNN, ...): the k-th it lists takes palette() 3 + k, so no baseline wears a recurrent cell's colour.
+const std::string& baseline_color(std::size_t k);
+
 // The x values first, first + 1, ..., last - 1 (time steps, lags, layers) for a series.
 std::vector<double> integers(std::size_t first, std::size_t last);
 
