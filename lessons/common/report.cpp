@@ -126,7 +126,7 @@ std::vector<std::string> paragraphs(const std::string& text) {
 
 }  // namespace
 
-void Report::say(const std::string& key, const std::vector<Slot>& slots) {
+std::vector<Narration> Report::said_paragraphs(const std::string& key, const std::vector<Slot>& slots) {
   const Narration text = narration_.fill(key, slots);
   said_.push_back(key);
   const std::vector<std::string> en = paragraphs(text.en), ko = paragraphs(text.ko);
@@ -134,8 +134,13 @@ void Report::say(const std::string& key, const std::vector<Slot>& slots) {
     throw std::logic_error(narration_.source() + ", section \"" + key + "\": " + std::to_string(en.size()) +
                            " paragraphs in English, " + std::to_string(ko.size()) + " in Korean");
   }
-  for (std::size_t p = 0; p < en.size(); ++p) {
-    const Narration paragraph(en[p], ko[p]);
+  std::vector<Narration> out;
+  for (std::size_t p = 0; p < en.size(); ++p) out.emplace_back(en[p], ko[p]);
+  return out;
+}
+
+void Report::say(const std::string& key, const std::vector<Slot>& slots) {
+  for (const Narration& paragraph : said_paragraphs(key, slots)) {
     std::printf("%s\n", wrap(paragraph.in(options_.language)).c_str());
     body_ += "<p>" + site::both_languages(paragraph) + "</p>\n";
   }
@@ -216,20 +221,12 @@ void Report::code(const std::string& key, const std::vector<Slot>& caption_slots
 }
 
 void Report::try_next(const std::vector<Slot>& slots) {
-  const Narration text = narration_.fill("try-next", slots);
-  said_.push_back("try-next");
-  const std::vector<std::string> en = paragraphs(text.en), ko = paragraphs(text.ko);
-  if (en.size() != ko.size()) {
-    throw std::logic_error(narration_.source() + ", section \"try-next\": " + std::to_string(en.size()) +
-                           " paragraphs in English, " + std::to_string(ko.size()) + " in Korean");
-  }
   const bool korean = options_.language == Language::ko;
   std::printf("%s\n", korean ? "  다음에 해 볼 것:" : "  Try next:");
   std::string items;
-  for (std::size_t i = 0; i < en.size(); ++i) {
-    const std::string item = wrap((korean ? ko[i] : en[i]), 100, 4);
-    std::printf("  -%s\n", item.substr(3).c_str());
-    items += "<li>" + site::both_languages(en[i], ko[i]) + "</li>\n";
+  for (const Narration& item : said_paragraphs("try-next", slots)) {
+    std::printf("  -%s\n", wrap(item.in(options_.language), 100, 4).substr(3).c_str());
+    items += "<li>" + site::both_languages(item) + "</li>\n";
   }
   // The figures in the items are the full configuration's, seed 0 unless they say otherwise.
   const std::string rebuild = "cmake --build --preset release --target " + info_.slug + "\n" + RNNLAB_PROGRAM_DIR + "/" +

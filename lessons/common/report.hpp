@@ -93,6 +93,8 @@ class Report {
   NarrationText narration_;
   Options options_;
   std::string page() const;  // the lesson's page, index.html
+  // Section `key` filled, marked said, split into its paragraphs (the same number in both languages, or it throws).
+  std::vector<Narration> said_paragraphs(const std::string& key, const std::vector<Slot>& slots);
   std::string body_;         // the page's text, plots and blocks, built up as the lesson runs
   struct Figure {
     std::string name;
