@@ -483,6 +483,8 @@ std::string BarChart::svg(int width, int height) const {
   if (!log_y && y.lo > 0) y.lo = 0;
 
   std::string s = header(f, title);
+  // Inline on a lesson page (class "chart"), each bar's <title> shows its series and value on hover.
+  s.insert(s.find("<svg ") + 4, " class=\"chart\"");
   s += y_grid(f, y);
   const double group = (f.right - f.left) / std::max<std::size_t>(1, categories.size());
   const double bar = group * 0.8 / std::max<std::size_t>(1, series.size());

@@ -181,12 +181,12 @@ void Report::plot(const std::string& file, const std::string& svg, const std::ve
   said_.push_back(key);
   write(file, svg);
   if (!terminal.empty()) std::printf("\n%s\n", terminal.c_str());
-  // A line chart sits inline on the page, where its script reads it (hover, the linear axis); the other plots
-  // (heat maps of tens of thousands of cells, bars that carry their own tooltips, drawings) are images.
+  // A chart (lines or bars) sits inline on the page, where hovering reads its values (the script, or a bar's own
+  // <title>) and a log axis can switch to linear; heat maps and drawings are images.
   const std::string stem = std::filesystem::path(file).stem().string();
-  const bool line_chart = svg.find("<svg class=\"chart\"") != std::string::npos;
+  const bool chart = svg.find("<svg class=\"chart\"") != std::string::npos;
   body_ += "<figure data-file=\"" + plot::escape_xml(file) + "\" id=\"" + plot::escape_xml(stem) + "\">\n" +
-           (line_chart ? site::inline_svg(svg, stem)
+           (chart ? site::inline_svg(svg, stem)
                        : "<img src=\"" + plot::escape_xml(file) + "\" alt=\"" + plot::escape_xml(caption.en) + "\">\n") +
            "<figcaption>" + site::both_languages(caption) + " <a href=\"" + plot::escape_xml(file) + "\">" +
            plot::escape_xml(file) + "</a></figcaption></figure>\n";
