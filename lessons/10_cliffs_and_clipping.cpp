@@ -233,9 +233,10 @@ Result experiment(const Config& c) {
 }
 
 std::vector<Claim> claims(const Result& r, const Config& c) {
-  double longest_clipped = 0, jumped = 0;  // the plain runs' share that jump
+  double longest_clipped = 0, jumped = 0;  // jumped: the plain runs' share that jump
   for (const Run& run : r.clipped) longest_clipped = std::max(longest_clipped, longest_step(run));
-  for (const Run& run : r.plain) jumped += longest_step(run) > 2 ? 1 / static_cast<double>(r.plain.size()) : 0;
+  for (const Run& run : r.plain) jumped += longest_step(run) > 2;
+  jumped /= static_cast<double>(r.plain.size());
   const double solved_plain = share_solved(r.plain), solved_clipped = share_solved(r.clipped);
 
   const Explosion& e = r.explosion;
