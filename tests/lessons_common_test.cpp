@@ -245,6 +245,23 @@ TEST_CASE("the course pages link the lessons in order and carry their charts inl
   CHECK(site::source_page_name("lessons/common/x.cpp") == "source/lessons-common-x.cpp.html");
 }
 
+TEST_CASE("a reference line's label goes where no line runs") {
+  // A series just above the reference line at y = 1 all the way across: the label goes below the line.
+  plot::LineChart chart{.series = {{.name = "s", .x = {0, 10}, .y = {1.05, 1.05}}},
+                        .reference_lines = {{1, "the mean"}},
+                        .y_min = 0,
+                        .y_max = 2};
+  const std::string svg = chart.svg();
+  const std::size_t line = svg.find("stroke-dasharray=\"6 4\"");
+  REQUIRE(line != std::string::npos);
+  const std::size_t y1 = svg.rfind("y1=\"", line) + 4;
+  const double line_y = std::stod(svg.substr(y1));
+  const std::size_t label = svg.find(">the mean<");
+  REQUIRE(label != std::string::npos);
+  const std::size_t text_y = svg.rfind(" y=\"", label) + 4;
+  CHECK(std::stod(svg.substr(text_y)) > line_y);  // below it (SVG's y grows downwards)
+}
+
 TEST_CASE("bar charts and heat maps are well-formed SVG") {
   plot::BarChart bars;
   bars.title = "MSE by phase";

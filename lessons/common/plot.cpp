@@ -206,7 +206,10 @@ std::string y_grid(const Frame& f, const Axis& y) {
   return s;
 }
 
-std::string draw_reference_lines(const Frame& f, const Axis& y, const std::vector<ReferenceLine>& lines, bool labels = true) {
+// Reference lines, dashed, each labelled where its label covers the fewest of `avoid` (the drawn lines, sampled in
+// pixels): above or below the line, at its left or right end. Without `labels` (over bars) the legend names them.
+std::string draw_reference_lines(const Frame& f, const Axis& y, const std::vector<ReferenceLine>& lines, bool labels = true,
+                                 const std::vector<std::pair<double, double>>& avoid = {}) {
   std::string s;
   for (const ReferenceLine& r : lines) {
     if (!usable(r.y, y.log)) continue;
@@ -215,8 +218,20 @@ std::string draw_reference_lines(const Frame& f, const Axis& y, const std::vecto
     s += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(py) + "\" x2=\"" + num(f.right) + "\" y2=\"" + num(py) +
          "\" stroke=\"#555\" stroke-dasharray=\"6 4\"/>\n";
     if (!labels) continue;
-    // A white halo (stroke painted under the fill) keeps the label readable over lines.
-    s += "<text x=\"" + num(f.left + 6) + "\" y=\"" + num(py - 5) + "\" fill=\"#444\" " + halo + ">" +
+    const double width = 6.8 * static_cast<double>(r.label.size()) + 4;
+    double best_x = f.left + 6, best_baseline = py - 5;
+    std::size_t fewest = static_cast<std::size_t>(-1);
+    for (const bool right : {false, true}) {
+      for (const bool below : {false, true}) {
+        const double x0 = right ? f.right - 6 - width : f.left + 6, baseline = below ? py + 15 : py - 5;
+        if (baseline - 12 < f.top || baseline + 2 > f.bottom) continue;
+        std::size_t covered = 0;
+        for (const auto& [px, qy] : avoid) covered += px >= x0 && px <= x0 + width && qy >= baseline - 12 && qy <= baseline + 3;
+        if (covered < fewest) fewest = covered, best_x = x0, best_baseline = baseline;
+      }
+    }
+    // A white halo (stroke painted under the fill) keeps the label readable over whatever it still crosses.
+    s += "<text x=\"" + num(best_x) + "\" y=\"" + num(best_baseline) + "\" fill=\"#444\" " + halo + ">" +
          escape_xml(r.label) + "</text>\n";
   }
   return s;
@@ -324,7 +339,21 @@ std::string scale(const Frame& f, const Axis& x, const Axis& y, const std::vecto
                   data_number(y.lo) + " " + data_number(y.hi) + " " + num(y.pixel_lo) + " " + num(y.pixel_hi) + " " +
                   (y.log ? "1" : "0") + "\"" + (shown ? "" : " display=\"none\"") + ">\n";
   s += y_grid(f, y);
-  s += draw_reference_lines(f, y, reference_lines);
+  // Where the lines run, in pixels, every few pixels along each segment: what a reference line's label avoids.
+  std::vector<std::pair<double, double>> drawn;
+  for (const Series& line : series) {
+    for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
+      if (!usable(line.y[i], y.log) || !std::isfinite(line.x[i])) continue;
+      const double px = x(line.x[i]), py = y(line.y[i]);
+      if (!drawn.empty() && i > 0 && usable(line.y[i - 1], y.log) && !line.scatter) {
+        const auto [qx, qy] = drawn.back();
+        const int pieces = static_cast<int>(std::hypot(px - qx, py - qy) / 4);
+        for (int k = 1; k < pieces; ++k) drawn.emplace_back(qx + (px - qx) * k / pieces, qy + (py - qy) * k / pieces);
+      }
+      drawn.emplace_back(px, py);
+    }
+  }
+  s += draw_reference_lines(f, y, reference_lines, true, drawn);
   s += "<g clip-path=\"url(#plot-area)\">\n";
   for (std::size_t k = 0; k < series.size(); ++k) {
     const Series& line = series[k];
