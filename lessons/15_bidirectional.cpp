@@ -89,7 +89,9 @@ Config config(bool quick, std::uint64_t seed) {
   Config c;
   c.seed = seed;
   if (quick) {
-    c.training_steps = 800;
+    // 1200 steps: the one-way nets' interior MSE then stayed at or below 0.270 on seeds 0-29 (at 800 it reached 0.280
+    // on seed 25 and 0.282 on seed 42, past the claim's 0.28: still settling towards 1/4).
+    c.training_steps = 1200;
     c.test_sequences = 300;
     c.seeds = 1;
   }
