@@ -32,12 +32,6 @@ std::string read(const std::filesystem::path& path) {
   return s.str();
 }
 
-std::string two_digits(int number) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%02d", number);
-  return text;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,7 +79,7 @@ int main(int argc, char** argv) {
   using rnnlab::lessons::site::both_languages;
   std::string contents, sections;
   for (const rnnlab::lessons::site::LessonEntry& lesson : rnnlab::lessons::site::course()) {
-    const std::string slug(lesson.slug), number = two_digits(lesson.number);
+    const std::string slug(lesson.slug), number = rnnlab::lessons::site::lesson_number(lesson.number);
     const auto outcome = std::find_if(outcomes.begin(), outcomes.end(), [&](const Outcome& o) { return o.slug == slug; });
     if (outcome == outcomes.end()) continue;
     const std::filesystem::path page = std::filesystem::path(out) / slug / "index.html";

@@ -103,11 +103,10 @@ Report::Report(const LessonInfo& info, const Options& options)
     throw InputError("--out " + options.out + ": cannot create that folder (" +
                      (error ? error.message() : std::string("a file of that name is in the way")) + ")");
   }
-  char heading[64];
-  std::snprintf(heading, sizeof heading, "%02d", info.number);
+  const std::string heading = site::lesson_number(info.number);
   const bool korean = options.language == Language::ko;
   const Narration title = narration_.fill("title"), history = narration_.fill("history");
-  std::printf("\n== %s %s: %s%s ==\n\n", korean ? "레슨" : "Lesson", heading, title.in(options.language).c_str(),
+  std::printf("\n== %s %s: %s%s ==\n\n", korean ? "레슨" : "Lesson", heading.c_str(), title.in(options.language).c_str(),
               options.quick ? (korean ? " (빠른 설정)" : " (quick)") : "");
   std::printf("%s\n", wrap(history.in(options.language)).c_str());
 }
@@ -301,9 +300,7 @@ int Report::finish() {
   if (!info_.sources.empty()) {
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(options_.out) / "source", error);
-    char number[8];
-    std::snprintf(number, sizeof number, "%02d", info_.number);
-    const std::string back = "<a href=\"../index.html\">&larr; " + std::string(number) + " " +
+    const std::string back = "<a href=\"../index.html\">&larr; " + site::lesson_number(info_.number) + " " +
                              site::both_languages(narration_.fill("title")) + "</a>";
     for (const SourceFile& file : info_.sources) {
       if (!is_exercise(file)) write(site::source_page_name(file.path), site::source_page(file.path, file.text, back));
@@ -314,8 +311,7 @@ int Report::finish() {
 }
 
 std::string Report::page() const {
-  char number[8];
-  std::snprintf(number, sizeof number, "%02d", info_.number);
+  const std::string number = site::lesson_number(info_.number);
   const Narration title = narration_.fill("title"), history = narration_.fill("history"), story = narration_.fill("story");
   std::string claims = "<table class=\"claims\">\n<tr><th>claim</th><th>measured</th><th>criterion</th><th></th></tr>\n";
   for (const Claim& c : claims_) {
@@ -368,7 +364,7 @@ std::string Report::page() const {
                            "이 명령이 만든 페이지다(같은 시드는 같은 수치를 낸다. 해설을 한국어로 보려면 --lang ko를 더한다):") +
       "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" + sources + figures + body_ + exercises +
       site::lesson_navigation(info_.number, true);
-  return site::page(number + std::string(" · ") + title.en + " — rnnlab", options_.language, body);
+  return site::page(number + " · " + title.en + " — rnnlab", options_.language, body);
 }
 
 }  // namespace rnnlab::lessons

@@ -141,13 +141,17 @@ function setLanguage(language) {
 )";
 
 std::string lesson_link(const LessonEntry& lesson, const std::string& before, const std::string& after) {
-  char number[8];
-  std::snprintf(number, sizeof number, "%02d", lesson.number);
-  return "<a href=\"../" + std::string(lesson.slug) + "/index.html\">" + before + number + " " +
+  return "<a href=\"../" + std::string(lesson.slug) + "/index.html\">" + before + lesson_number(lesson.number) + " " +
          both_languages(lesson.title_en, lesson.title_ko) + after + "</a>";
 }
 
 }  // namespace
+
+std::string lesson_number(int number) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%02d", number);
+  return text;
+}
 
 std::span<const LessonEntry> course() { return course_outline; }
 

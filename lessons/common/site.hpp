@@ -20,6 +20,9 @@ struct LessonEntry {
   std::string_view slug, title_en, title_ko;
 };
 
+// A lesson's number as the course writes it: "08".
+std::string lesson_number(int number);
+
 // Every lesson of the course in order, from the lessons' narrations (lessons/common/outline.cmake, at build time).
 std::span<const LessonEntry> course();
 
