@@ -64,21 +64,11 @@ std::vector<double> parse_series(std::string_view text, const std::string& name,
   for (std::size_t number = 1; number <= lines.size(); ++number) {
     const std::vector<std::string_view> fields = split_words(lines[number - 1]);
     if (fields.empty() || fields.front().front() == '#') continue;
-    std::string_view field = fields.front();
     if (fields.size() > 1) {
       refuse_line(name, number,
                   "expected one number, got " + std::to_string(fields.size()) + " fields " + quoted(lines[number - 1]));
     }
-    if (field.size() > 1 && field.front() == '+') field.remove_prefix(1);
-    double value = 0;
-    const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
-    const bool whole = end == field.data() + field.size();
-    if (!whole || (error != std::errc() && error != std::errc::result_out_of_range)) {
-      refuse_line(name, number, "expected a number, got " + quoted(fields.front()));
-    }
-    if (error == std::errc::result_out_of_range || !(std::abs(value) <= 1e15)) {
-      refuse_line(name, number, "the value " + quoted(fields.front()) + " is out of range (at most 1e15 in size)");
-    }
+    const double value = number_field(fields.front(), name, number, 1e15, "1e15");
     if (series.size() == max_series_values) {
       throw InputError(name + ": has more than " + std::to_string(max_series_values) +
                        " values; the lesson reads at most that many");

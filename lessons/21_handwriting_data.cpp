@@ -138,19 +138,6 @@ long long whole_field(std::string_view field, const std::string& name, std::size
   return value;
 }
 
-double coordinate_field(std::string_view field, const std::string& name, std::size_t line) {
-  if (field.size() > 1 && field.front() == '+') field.remove_prefix(1);
-  double value = 0;
-  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (end != field.data() + field.size() || (error != std::errc() && error != std::errc::result_out_of_range)) {
-    refuse_line(name, line, "expected a number, got " + quoted(field));
-  }
-  if (error == std::errc::result_out_of_range || !(std::abs(value) <= 1e6)) {
-    refuse_line(name, line, "the value " + quoted(field) + " is out of range (at most 1e6 in size)");
-  }
-  return value;
-}
-
 std::vector<std::string_view> split_commas(std::string_view line) {
   std::vector<std::string_view> fields;
   for (std::size_t start = 0;;) {
@@ -191,7 +178,8 @@ std::vector<Sample> parse_letters(std::string_view text, const std::string& name
     }
     const std::size_t letter = static_cast<std::size_t>(fields[1][0] - 'a');
     const long long this_stroke = whole_field(fields[2], name, number, "stroke");
-    const hershey::Point point{coordinate_field(fields[3], name, number), coordinate_field(fields[4], name, number)};
+    const hershey::Point point{number_field(fields[3], name, number, 1e6, "1e6"),
+                               number_field(fields[4], name, number, 1e6, "1e6")};
     if (letters.empty() || sample != numbers.back()) {
       if (samples_seen[sample]) {
         refuse_line(

@@ -17,7 +17,6 @@
 // Each agrees with libm to 2e-15 relative over the whole range (tests/tensor_test.cpp sweeps it); NaN stays NaN.
 #pragma once
 
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -25,6 +24,13 @@
 #include "tensor/shape.hpp"
 
 namespace rnnlab::math {
+
+// std::bit_cast, which the C++ library of the web build's compiler (Emscripten 3.1) does not have yet; GCC's and
+// clang's both implement it with this builtin.
+template <class To, class From>
+constexpr To bit_cast(const From& from) {
+  return __builtin_bit_cast(To, from);
+}
 
 inline real exp_nonpositive(real x) {
   constexpr real log2_e = 1.4426950408889634;
@@ -51,8 +57,8 @@ inline real exp_nonpositive(real x) {
   p = p * r + 1;
   p = p * r + 1;
   // 2^n: the biased exponent n + 1023 in bits 52..62. n's two's-complement bits are shifted's low bits.
-  const std::uint64_t n_bits = std::bit_cast<std::uint64_t>(shifted) - std::bit_cast<std::uint64_t>(shifter);
-  const real two_to_n = std::bit_cast<real>((n_bits + 1023) << 52);
+  const std::uint64_t n_bits = bit_cast<std::uint64_t>(shifted) - bit_cast<std::uint64_t>(shifter);
+  const real two_to_n = bit_cast<real>((n_bits + 1023) << 52);
   return x < -708 ? real{0} : p * two_to_n;
 }
 

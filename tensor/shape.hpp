@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,9 +25,10 @@ class ShapeError : public std::invalid_argument {
 // "[2, 3]"; a 0-d (scalar) shape prints as "[]".
 std::string to_string(const Shape& shape);
 
-// The most elements a tensor may hold: 2^60 - 1, so that its bytes (8 each) fit in a signed size, which is what
-// allocators and pointer differences can address.
-inline constexpr std::size_t max_elements = (std::size_t{1} << 60) - 1;
+// The most elements a tensor may hold: so many that its bytes (8 each) still fit in a signed size, which is what
+// allocators and pointer differences can address. 2^60 - 1 on a 64-bit machine, 2^28 - 1 in 32-bit WebAssembly.
+inline constexpr std::size_t max_elements =
+    static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(double);
 
 // Number of elements: the product of the dimensions (1 for a scalar shape []; 0 when any dimension is 0).
 // Throws ShapeError naming the shape when the product passes max_elements: every tensor's size is computed here,

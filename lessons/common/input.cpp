@@ -1,6 +1,10 @@
 #include "lessons/common/input.hpp"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -120,6 +124,31 @@ std::string quoted(std::string_view text) {
   std::size_t cut = shown;
   while (cut > 0 && (static_cast<std::uint8_t>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
   return "'" + std::string(text.substr(0, cut)) + "...'";
+}
+
+double number_field(std::string_view field, const std::string& name, std::size_t line, double limit,
+                    const char* limit_text) {
+  std::string_view digits = field;
+  if (digits.size() > 1 && digits.front() == '+') digits.remove_prefix(1);
+  // std::strtod reads the "C" locale's decimal point (no program here changes the locale). It would also skip
+  // leading white space and read a second sign or a hexadecimal number ("0x1p3"): those are refused first.
+  const std::string_view magnitude = digits.substr(!digits.empty() && digits.front() == '-' ? 1 : 0);
+  const auto starts_well = [](char first) {
+    return std::isdigit(static_cast<unsigned char>(first)) || first == '.' ||
+           std::isalpha(static_cast<unsigned char>(first));  // "inf", "nan"
+  };
+  const bool hexadecimal = magnitude.size() > 1 && magnitude[0] == '0' && (magnitude[1] == 'x' || magnitude[1] == 'X');
+  const bool plain = !magnitude.empty() && starts_well(magnitude.front()) && !hexadecimal;
+  const std::string text(digits);
+  char* end = nullptr;
+  errno = 0;
+  const double value = plain ? std::strtod(text.c_str(), &end) : 0;
+  if (!plain || end != text.c_str() + text.size()) refuse_line(name, line, "expected a number, got " + quoted(field));
+  if (errno == ERANGE || !(std::abs(value) <= limit)) {
+    refuse_line(name, line,
+                "the value " + quoted(field) + " is out of range (at most " + limit_text + " in size)");
+  }
+  return value;
 }
 
 }  // namespace rnnlab::lessons

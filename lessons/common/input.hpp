@@ -40,6 +40,12 @@ std::vector<std::string_view> split_words(std::string_view line);
 // Throws InputError "NAME line N: WHAT".
 [[noreturn]] void refuse_line(const std::string& name, std::size_t line, const std::string& what);
 
+// The decimal number `field` spells in full ("-1.5", "2e3", "+7"), for line `line` of `name`. Refuses anything
+// else ("expected a number, got '...'") and a value larger than `limit` in size, NaN or one that does not fit in a
+// double ("the value '...' is out of range (at most LIMIT in size)", with `limit` as written in `limit_text`).
+double number_field(std::string_view field, const std::string& name, std::size_t line, double limit,
+                    const char* limit_text);
+
 // Up to 40 bytes of `text` in quotes, cut at a character boundary and marked "..." when cut: how a message shows
 // what it found.
 std::string quoted(std::string_view text);
