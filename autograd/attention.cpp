@@ -12,6 +12,8 @@
 //   dL/de_tb      = a_tb (dL/da_tb - sum_t' a_t'b dL/da_t'b)          (the softmax's Jacobian)
 //   dL/dz_tb      = dL/de_tb score * (1 - z_tb^2)                     (tanh' = 1 - tanh^2)
 //   dL/dkeys_tb   = dL/dz_tb,   dL/dquery_b = sum_t dL/dz_tb,   dL/dscore = sum_tb dL/de_tb z_tb
+// tanh and exp are tensor/math.hpp's, not the C library's: they give the same bits on every platform, so the
+// browser's build (another C library) trains to the same numbers as the native one.
 // Tested equal to the composition, values and gradients, and gradchecked.
 #include <algorithm>
 #include <cmath>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "autograd/ops.hpp"
+#include "tensor/math.hpp"
 
 namespace rnnlab {
 
@@ -47,14 +50,16 @@ Var additive_attention(const Var& keys, const Var& query, const Var& score, cons
       const real* kt = kv + (t * B + b) * A;
       real e = 0;
       for (std::size_t i = 0; i < A; ++i) {
-        zt[i] = std::tanh(kt[i] + qv[b * A + i]);
+        zt[i] = math::tanh(kt[i] + qv[b * A + i]);
         e += sv[i] * zt[i];
       }
       a->data()[t * B + b] = e;
       largest = std::max(largest, e);
     }
     real total = 0;
-    for (std::size_t t = 0; t < T; ++t) total += (a->data()[t * B + b] = std::exp(a->data()[t * B + b] - largest));
+    for (std::size_t t = 0; t < T; ++t) {
+      total += (a->data()[t * B + b] = math::exp_nonpositive(a->data()[t * B + b] - largest));
+    }
     real* c = context.data() + b * D;
     for (std::size_t t = 0; t < T; ++t) {
       const real weight = (a->data()[t * B + b] /= total);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "autograd/ops.hpp"
+#include "tensor/math.hpp"
 
 namespace rnnlab {
 
@@ -64,7 +65,7 @@ Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t c
     // >>> mixture-loss
     real best = -std::numeric_limits<real>::infinity();
     for (std::size_t j = 0; j < M; ++j) {
-      const real rho = std::tanh(rho_hat[j]), q = 1 - rho * rho;
+      const real rho = math::tanh(rho_hat[j]), q = 1 - rho * rho;
       const real d1 = (x1 - mu1[j]) * std::exp(-s1_hat[j]), d2 = (x2 - mu2[j]) * std::exp(-s2_hat[j]);
       const real Z = d1 * d1 + d2 * d2 - 2 * rho * d1 * d2;
       const real log_n = -std::log(2 * std::numbers::pi) - s1_hat[j] - s2_hat[j] - 0.5 * std::log(q) - Z / (2 * q);
@@ -87,7 +88,7 @@ Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t c
     real *g_mu1 = g_pi + M, *g_mu2 = g_mu1 + M, *g_s1 = g_mu2 + M, *g_s2 = g_s1 + M, *g_rho = g_s2 + M;
     for (std::size_t j = 0; j < M; ++j) {
       const real gamma = std::exp(log_weighted[j] - log_mixture), pi = std::exp(pi_hat[j] - log_pi_norm);
-      const real rho = std::tanh(rho_hat[j]), q = 1 - rho * rho;
+      const real rho = math::tanh(rho_hat[j]), q = 1 - rho * rho;
       const real s1 = std::exp(s1_hat[j]), s2 = std::exp(s2_hat[j]);
       const real d1 = (x1 - mu1[j]) / s1, d2 = (x2 - mu2[j]) / s2;
       const real Z = d1 * d1 + d2 * d2 - 2 * rho * d1 * d2;
@@ -119,7 +120,7 @@ std::array<real, 3> sample_mixture(const real* params, std::size_t components, r
   real pick = rng.uniform() * total;
   std::size_t j = 0;
   while (j + 1 < M && (pick -= weight[j]) > 0) ++j;
-  const real s1 = std::exp(s1_hat[j] - bias), s2 = std::exp(s2_hat[j] - bias), rho = std::tanh(rho_hat[j]);
+  const real s1 = std::exp(s1_hat[j] - bias), s2 = std::exp(s2_hat[j] - bias), rho = math::tanh(rho_hat[j]);
   const real z1 = rng.normal(), z2 = rng.normal();
   const real lift = rng.uniform() < 1 / (1 + std::exp(-params[0])) ? 1 : 0;
   return {mu1[j] + s1 * z1, mu2[j] + s2 * (rho * z1 + std::sqrt(1 - rho * rho) * z2), lift};
