@@ -137,8 +137,8 @@ void show_series_and_accuracy(Report& report, const Result& r) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"p_stay_rain", c.p_stay_rain}}));
   report.say("weather-series", {{"steps", c.steps}});
   const Result r = experiment(c);
 

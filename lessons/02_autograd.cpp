@@ -144,8 +144,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 }
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"hidden", c.hidden}, {"learning_rate", c.learning_rate}}));
   const Result r = experiment(c);
 
   report.say("one-neuron");

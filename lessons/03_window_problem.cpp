@@ -131,8 +131,8 @@ std::vector<Claim> claims(const Result& r) {
 }
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"hidden", c.hidden}}));
   report.say("the-stream",
              {{"train_bits", c.train_bits}, {"test_bits", c.test_bits}, {"hidden", c.hidden}, {"steps", c.steps}});
   report.code("windows");

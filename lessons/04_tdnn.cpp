@@ -217,8 +217,8 @@ void show_layer1(Report& report, const Result& r) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"steps", c.steps}, {"train_tokens", c.train_tokens}}));
   report.say("the-tokens", {{"train_tokens", c.train_tokens}, {"steps", c.steps}, {"batch", c.batch}});
   report.code("tdnn-layer");
   report.code("time-delay-net");

@@ -188,8 +188,8 @@ void show_outputs(Report& report, const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"hidden", c.hidden}}));
   report.say("the-plans", {{"hidden", c.hidden}, {"epochs", c.epochs}});
   report.code("jordan-forward");
   report.code("jordan-training");

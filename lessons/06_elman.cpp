@@ -156,8 +156,8 @@ std::vector<Claim> claims(const Result& r) {
 }
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"hidden", c.hidden}, {"window", c.window}}));
   report.say("the-elman-net", {{"hidden", c.hidden},
                                {"window", c.window},
                                {"batch", c.batch},

@@ -288,8 +288,9 @@ void show_word_errors(Report& report, const Result& r) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options,
+                apply_settings(options, {{"letter_hidden", c.letter_hidden}, {"word_hidden", c.word_hidden}, {"window", c.window}}));
   report.say("letters", {{"consonants", c.consonants},
                          {"letter_hidden", c.letter_hidden},
                          {"window", c.window},

@@ -269,8 +269,8 @@ void show_gap_accuracy(Report& report, const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"gap.steps", c.gap.steps}, {"gap.hidden", c.gap.hidden}}));
   report.say("decay-by-lag", {{"hidden", c.norms.hidden}, {"sequences", c.norms.sequences}, {"steps", c.norms.steps}});
   report.code("random-net");
   const Result r = experiment(c);

@@ -164,8 +164,9 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 }
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options,
+                apply_settings(options, {{"initial_w", c.initial_w}, {"noise_variance", c.noise_variance}}));
   report.say("the-latch", {{"sequences_per_class", c.sequences_per_class}, {"epochs", c.epochs}, {"runs", c.runs}});
   report.code("latch");
   report.code("latch-training");

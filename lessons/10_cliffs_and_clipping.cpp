@@ -363,8 +363,8 @@ void show_exploding_states(Report& report, const Result& r) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"clip", c.clip}}));
   report.say("the-model", {{"grid", c.grid}, {"starts", c.starts}, {"steps", c.steps}});
   report.code("error-surface");
   report.code("descent");

@@ -335,8 +335,8 @@ void show_gap_accuracy(Report& report, const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"lstm_hidden", c.lstm_hidden}, {"rnn_hidden", c.rnn_hidden}}));
   report.say("adding-problem", {{"steps", c.adding.steps}});
   report.say("original-adding-problem");
   report.say("rnn-against-lstm", {{"rnn_hidden", c.rnn_hidden},

@@ -129,8 +129,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 }
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"gap.steps", c.gap.steps}, {"hidden", c.hidden}}));
   report.say("forget-products", {{"hidden", c.hidden}, {"sequences", c.sequences}});
   report.code("set-forget-bias");
   report.code("forget-product-by-lag");

@@ -323,8 +323,8 @@ std::string comparison_table(const Result& r, const Config& c) {
 }  // namespace
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"adding.learning_rate", c.adding.learning_rate}}));
   report.say("three-nets", {{"tanh_hidden", c.tanh_hidden},
                             {"gru_hidden", c.gru_hidden},
                             {"lstm_hidden", c.lstm_hidden},

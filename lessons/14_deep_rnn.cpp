@@ -274,8 +274,8 @@ void show_error_by_layer(Report& report, const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"depth_layers", c.depth_layers}, {"steps", c.steps}}));
   report.say("the-disk-latch", {{"steps", c.steps}});
   report.code("disk-latch");
   Rng rng(1);

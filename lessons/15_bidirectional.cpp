@@ -184,8 +184,8 @@ std::vector<Claim> claims(const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  Report report(info, options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  Report report(info, options, apply_settings(options, {{"hidden", c.hidden}, {"lag", c.lag}}));
   report.say("the-task", {{"steps", c.steps},
                           {"lag", c.lag},
                           {"hidden", c.hidden},

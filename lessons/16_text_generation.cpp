@@ -330,9 +330,11 @@ void show_learning_curves(Report& report, const Result& r) {
 
 int run(const Options& options) {
   if (options.generate) return generate(options);
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings =
+      apply_settings(options, {{"corpus_chars", c.corpus_chars}, {"hidden", c.hidden}});
   const Corpus corpus = load_corpus(options.data, c);
-  Report report(info, options);
+  Report report(info, options, settings);
   report.say("the-text", {{"source", corpus.source},
                           {"embedding", c.embedding},
                           {"hidden", c.hidden},

@@ -314,10 +314,11 @@ void show_forecasts(Report& report, const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings = apply_settings(options, {{"hidden", c.hidden}, {"history", c.history}});
   std::vector<double> series = options.data.empty() ? std::vector<double>() : read_series(options.data, c);
   std::vector<int> rain;
-  Report report(info, options);
+  Report report(info, options, settings);
   if (options.data.empty()) {
     Rng rng(c.seed + 17);
     const Weather w = weather_series(c.hours, rng);

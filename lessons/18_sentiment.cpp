@@ -214,10 +214,12 @@ void show_learning_curves(Report& report, const Result& r, const Config& c, bool
 // ---- the lesson ----
 
 int run(const Options& options) {
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings =
+      apply_settings(options, {{"hidden", c.hidden}, {"training_steps", c.training_steps}});
   const bool own = !options.data.empty();
   const std::vector<Review> reviews = own ? read_reviews(options.data) : std::vector<Review>();
-  Report report(info, options);
+  Report report(info, options, settings);
   if (own) {
     report.skip("built-in-reviews");
     report.skip("where-bags-fail");

@@ -338,10 +338,11 @@ void show_accuracy_by_length(Report& report, const Result& r, const Config& c, b
 // ---- the lesson ----
 
 int run(const Options& options) {
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings = apply_settings(options, {{"hidden", c.hidden}, {"max_length", c.max_length}});
   const bool own = !options.data.empty();
   const TextPairs pairs = own ? read_pairs(options.data) : TextPairs();
-  Report report(info, options);
+  Report report(info, options, settings);
   Result r;
   if (own) {
     report.skip("one-to-many");

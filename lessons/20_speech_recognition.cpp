@@ -342,13 +342,15 @@ void show_yours(Report& report, const Result& r) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings =
+      apply_settings(options, {{"bi_hidden", c.bi_hidden}, {"features.mels", c.features.mels}});
   // Before the report: a bad list, a missing espeak-ng or a bad recording is one line.
   const std::vector<Recording> list =
       options.data.empty() ? std::vector<Recording>() : read_recording_list(options.data);
   Corpus corpus = load_corpus(cache_folder(), c.features);
   if (!list.empty()) read_recordings(options.data, list, corpus, c.features);
-  Report report(info, options);
+  Report report(info, options, settings);
   const Result r = experiment(c, std::move(corpus));
   report.say("the-data", {{"words", words().size()},
                           {"letters", letters().size()},

@@ -351,11 +351,13 @@ void show_learning(Report& report, const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  const Config c = config(options.quick, options.seed);
+  Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings =
+      apply_settings(options, {{"components", c.components}, {"sampling_bias", c.sampling_bias}});
   Handwriting data = handwriting(c.data);  // before the report: missing fonts and bad files are one line
   std::vector<Sample> yours =
       options.data.empty() ? std::vector<Sample>() : read_letters(options.data, letter_scale(data, c.data));
-  Report report(info, options);
+  Report report(info, options, settings);
   report.say("the-data", {{"train_fonts", c.data.train_fonts.size()},
                           {"hands", c.data.hands},
                           {"train_count", data.train.size()},

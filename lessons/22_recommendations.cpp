@@ -307,9 +307,11 @@ void show_positions(Report& report, const Result& r) {
 
 int run(const Options& options) {
   Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings =
+      apply_settings(options, {{"extra_negatives", c.extra_negatives}, {"world.drift", c.world.drift}});
   const bool own = !options.data.empty();
   const Clicks clicks = own ? read_sessions(options.data) : make_clicks(c.world, c.seed);
-  Report report(info, options);
+  Report report(info, options, settings);
   const World& w = c.world;
   if (own) {
     report.skip("built-in-sessions");

@@ -334,8 +334,10 @@ void show_decoding(Report& report, const Result& r, const Config& c) {
 // ---- the lesson ----
 
 int run(const Options& options) {
-  const Config c = config(options.quick, options.seed);
-  Report report(info, options);
+  Config c = config(options.quick, options.seed);
+  const std::vector<Setting> settings =
+      apply_settings(options, {{"attention_size", c.attention_size}, {"plain_hidden", c.plain_hidden}});
+  Report report(info, options, settings);
   report.say("task", {{"min_length", c.min_length}, {"max_length", c.max_length}});
   const Result r = experiment(c);
   report.say("models", {{"plain_hidden", c.plain_hidden},

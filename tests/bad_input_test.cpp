@@ -274,6 +274,8 @@ TEST_CASE("every lesson refuses every bad option with one line and exit code 2")
       {{"--data", ""}, "--data needs a file name"},
       {{"--prompt", ""}, "--prompt needs some text"},
       {{"--out", "/proc/rnnlab/x"}, "--out /proc/rnnlab/x: cannot create that folder"},
+      {{"--set", "x"}, "--set needs NAME=VALUE, got 'x'"},
+      {{"--set", "no_such_number=1"}, "this lesson has no setting 'no_such_number'; it has "},
   };
   for (const Lesson& lesson : every_lesson()) {
     for (const BadOption& bad : table) {

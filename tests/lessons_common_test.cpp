@@ -109,6 +109,37 @@ TEST_CASE("the options parser") {
   CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--lang", "fr"}, "x"); }), "'fr'");
 }
 
+TEST_CASE("settings: --set changes the numbers a lesson offers and refuses the rest") {
+  const auto given = parse_options({"--set", "gap.steps=2000", "--set", "clip=0.25"}, "x");
+  REQUIRE(given);
+  REQUIRE(given->settings.size() == 2);
+  CHECK(given->settings[1] == std::pair<std::string, std::string>("clip", "0.25"));
+  std::size_t steps = 500;
+  double clip = 1, rate = 0.1;
+  const std::vector<Setting> offered = apply_settings(*given, {{"gap.steps", steps}, {"clip", clip}, {"rate", rate}});
+  CHECK(steps == 2000);
+  CHECK(clip == 0.25);
+  CHECK(offered[0].value() == "2000");
+  CHECK(offered[2].value() == "0.1");  // the shortest decimal that reads back as the same double
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--set", "clip"}, "x"); }), "NAME=VALUE");
+  CHECK_CONTAINS(message_of<UsageError>([] { (void)parse_options({"--set", "=3"}, "x"); }), "NAME=VALUE");
+  const auto refused = [&](const std::string& assignment) {
+    return message_of<UsageError>([&] {
+      (void)apply_settings(*parse_options({"--set", assignment}, "x"), {{"gap.steps", steps}, {"clip", clip}});
+    });
+  };
+  CHECK_CONTAINS(refused("hidden=4"), "no setting 'hidden'; it has gap.steps, clip");
+  CHECK_CONTAINS(refused("gap.steps=-1"), "whole number");
+  CHECK_CONTAINS(refused("gap.steps=2.5"), "whole number");
+  CHECK_CONTAINS(refused("gap.steps=20000000"), "whole number");
+  CHECK_CONTAINS(refused("clip=nan"), "needs a number");
+  CHECK_CONTAINS(refused("clip=1e999"), "needs a number");
+  CHECK_CONTAINS(refused("clip=0x10"), "needs a number");
+  CHECK_CONTAINS(refused("clip= 1"), "needs a number");
+  CHECK_CONTAINS(refused("clip="), "needs a number");
+  CHECK(steps == 2000);  // a refused value leaves the field as it was
+}
+
 TEST_CASE("narration needs both languages and picks one") {
   const Narration said("The gate opens.", "게이트가 열린다.");
   CHECK(said.in(Language::en) == "The gate opens.");

@@ -45,6 +45,10 @@ int lesson_main(int argc, char** argv, const LessonInfo& info, const std::functi
       return 0;
     }
     return run(*options);
+  } catch (const UsageError& e) {
+    // A --set the lesson does not offer, or a value its field cannot take (apply_settings, before any output).
+    std::fprintf(stderr, "%s: %s (--help lists the options)\n", program.c_str(), one_line(e.what()).c_str());
+    return 2;
   } catch (const InputError& e) {
     // A file of the learner's that cannot be used: one line, and nothing was printed or written before it.
     std::fprintf(stderr, "%s: %s\n", program.c_str(), one_line(e.what()).c_str());

@@ -8,13 +8,16 @@
 //   --generate   lesson 16: sample from the model the last full run saved, instead of training
 //   --prompt T   the text --generate starts from
 //   --lang L     the narration's language: en (default) or ko (Korean)
+//   --set N=V    a number of the lesson's configuration, by the name its "try next" list gives it (repeatable)
 //   --help       the lesson's story in two lines, and these options
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rnnlab::lessons {
@@ -29,6 +32,7 @@ struct Options {
   bool generate = false;
   std::string prompt = "The ";
   Language language = Language::en;
+  std::vector<std::pair<std::string, std::string>> settings;  // --set name=value, in order
 };
 
 // Thrown for an unknown or malformed option; the message says which.
@@ -36,6 +40,30 @@ class UsageError : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
 };
+
+// A number of a lesson's configuration that the learner may change without editing the code: `--set name=value`
+// on the command line, a field of the run panel on the lesson's web page. Each lesson offers the numbers its
+// "try next" list changes, by the names the list writes ("gap.steps" for c.gap.steps).
+class Setting {
+ public:
+  Setting(std::string name, std::size_t& field) : name_(std::move(name)), whole_(&field) {}
+  Setting(std::string name, double& field) : name_(std::move(name)), real_(&field) {}
+  const std::string& name() const { return name_; }
+  // The field's value as --set writes it ("500", "0.01").
+  std::string value() const;
+  // Sets the field from `text`: a whole number from 0 to 10^7 for a count, a finite decimal for a real number.
+  // Throws UsageError naming the setting otherwise.
+  void set(const std::string& text) const;
+
+ private:
+  std::string name_;
+  std::size_t* whole_ = nullptr;
+  double* real_ = nullptr;
+};
+
+// Applies every --set of `options` to the configuration `settings` point into; returns `settings`, for the
+// lesson's Report. Throws UsageError for a name the lesson does not offer (listing those it does) or a bad value.
+std::vector<Setting> apply_settings(const Options& options, std::vector<Setting> settings);
 
 // The usage text: "usage: <program> [--quick] [--seed N] [--out DIR] ..." and one line per option.
 std::string usage(const std::string& program);

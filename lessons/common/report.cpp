@@ -95,8 +95,9 @@ bool is_exercise(const SourceFile& file) {
 
 }  // namespace
 
-Report::Report(const LessonInfo& info, const Options& options)
+Report::Report(const LessonInfo& info, const Options& options, const std::vector<Setting>& settings)
     : info_(info), narration_(info.narration, info.slug + ".md"), options_(options) {
+  for (const Setting& s : settings) settings_.emplace_back(s.name(), s.value());
   std::error_code error;
   std::filesystem::create_directories(options.out, error);
   if (error || !std::filesystem::is_directory(options.out, error)) {
@@ -268,7 +269,12 @@ int Report::finish() {
   std::string json = "{\n  \"lesson\": " + std::to_string(info_.number) + ",\n  \"slug\": " + json_string(info_.slug) +
                      ",\n  \"title\": " + json_string(narration_.fill("title").en) +
                      ",\n  \"quick\": " + (options_.quick ? "true" : "false") +
-                     ",\n  \"seed\": " + std::to_string(options_.seed) + ",\n  \"figures\": {";
+                     ",\n  \"seed\": " + std::to_string(options_.seed) + ",\n  \"settings\": {";
+  for (std::size_t i = 0; i < options_.settings.size(); ++i) {
+    json += std::string(i ? ", " : "") + json_string(options_.settings[i].first) + ": " +
+            json_string(options_.settings[i].second);
+  }
+  json += "},\n  \"figures\": {";
   // {"name": {"value": v, "unit": u}, ...} of the figures that are (or are not) timings.
   auto figures_json = [&](bool timings) {
     std::string out;
@@ -333,6 +339,7 @@ std::string Report::page() const {
   // The command that made this page: the same seed writes the same numbers.
   std::string command = std::string(RNNLAB_PROGRAM_DIR) + "/" + info_.slug + (options_.quick ? " --quick" : "") +
                         " --seed " + std::to_string(options_.seed);
+  for (const auto& [name, value] : options_.settings) command += " --set " + name + "=" + value;
   if (!options_.data.empty()) command += " --data " + options_.data;
   std::string sources, exercises;
   for (const SourceFile& file : info_.sources) {
@@ -362,7 +369,8 @@ std::string Report::page() const {
       site::both_languages(story) + "</p>\n" + claims + "<!--/overview-->\n<p class=\"command\">" +
       site::both_languages("Made by this command (the same seed gives the same numbers; add --lang ko for the narration in Korean):",
                            "이 명령이 만든 페이지다(같은 시드는 같은 수치를 낸다. 해설을 한국어로 보려면 --lang ko를 더한다):") +
-      "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" + sources + figures + body_ + exercises +
+      "</p>\n<pre><code>" + plot::escape_xml(command) + "</code></pre>\n" +
+      (site::runs_in_page ? site::run_panel(info_.slug, options_, settings_) : "") + sources + figures + body_ + exercises +
       site::lesson_navigation(info_.number, true);
   return site::page(number + " · " + title.en + " — rnnlab", options_.language, body);
 }

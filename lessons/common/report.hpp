@@ -46,7 +46,9 @@ struct LessonInfo {
 
 class Report {
  public:
-  Report(const LessonInfo& info, const Options& options);
+  // `settings`: the numbers of the configuration the lesson offers to --set (apply_settings has applied them); the
+  // page's run panel shows them as fields.
+  Report(const LessonInfo& info, const Options& options, const std::vector<Setting>& settings);
 
   // The narration's section `key` with its slots filled: printed (word-wrapped, in the language of --lang), and
   // kept for the page.
@@ -92,6 +94,7 @@ class Report {
   LessonInfo info_;
   NarrationText narration_;
   Options options_;
+  std::vector<std::pair<std::string, std::string>> settings_;  // the lesson's settings and their values this run
   std::string page() const;  // the lesson's page, index.html
   // Section `key` filled, marked said, split into its paragraphs (the same number in both languages, or it throws).
   std::vector<Narration> said_paragraphs(const std::string& key, const std::vector<Slot>& slots);

@@ -40,6 +40,11 @@ pre.source .line:target { background: #fff3b0; }
 a.number { display: inline-block; width: 3.2em; margin-right: 1em; text-align: right; color: #999;
            text-decoration: none; user-select: none; }
 span.comment { color: #5f6b77; } figure.code pre { margin-top: 0.3em; }
+section.run { border: 1px solid #b8cde0; background: #f7fafd; padding: 0.2em 1em 0.8em; margin: 1.2em 0; }
+section.run h2 { margin-top: 0.6em; font-size: 1.2em; } section.run form { display: flex; flex-wrap: wrap;
+  gap: 0.5em 1.2em; align-items: baseline; } section.run input { width: 7em; }
+section.run .status { color: #555; font-size: 0.92em; }
+pre.terminal { background: #1f2329; color: #e4e4e4; max-height: 22em; overflow-y: auto; font-size: 0.82em; }
 div.thumbs { display: flex; flex-wrap: wrap; gap: 0.5em; } div.thumbs img { width: 220px; border: 1px solid #ddd; }
 )";
 
@@ -60,10 +65,14 @@ function setLanguage(language) {
   var language = asked || stored;
   if (language === 'en' || language === 'ko') setLanguage(language);
 })();
-(function () {
-  var tip = document.createElement('div');
-  tip.className = 'tip';
-  document.body.appendChild(tip);
+// Gives every chart under `root` its hover and scale switch: on loading, and for the charts a run in the page draws.
+function enhanceCharts(root) {
+  var tip = document.querySelector('div.tip');
+  if (!tip) {
+    tip = document.createElement('div');
+    tip.className = 'tip';
+    document.body.appendChild(tip);
+  }
   function points(series) {
     if (!series.points) {
       var values = series.getAttribute('data-values');
@@ -131,11 +140,148 @@ function setLanguage(language) {
       tip.style.display = 'block';
     });
   });
+}
+enhanceCharts(document);
+(function () {
   window.addEventListener('load', function () {
     document.querySelectorAll('img').forEach(function (img) {
       if (!img.complete || img.naturalWidth === 0) console.error('broken image: ' + img.getAttribute('src'));
     });
   });
+})();
+(function () {
+  var panel = document.getElementById('run');
+  if (!panel) return;
+  var form = panel.querySelector('form'), terminal = panel.querySelector('pre.terminal');
+  var status = panel.querySelector('.status'), worker = null, addresses = [], lines = [], current = '';
+  function say(text) { status.textContent = text; }
+  // What the lesson wrote, as a terminal shows it: "\n" ends a line, "\r" goes back to its start (a progress bar
+  // redraws its line so, and clears the rest with "\x1b[K").
+  function print(text) {
+    text.replace(/\x1b\[K/g, '').split(/(\r|\n)/).forEach(function (piece) {
+      if (piece === '\n') { lines.push(current); current = ''; }
+      else if (piece === '\r') current = '';
+      else current += piece;
+    });
+    terminal.textContent = lines.join('\n') + '\n' + current;
+    terminal.scrollTop = terminal.scrollHeight;
+  }
+  // The new run's page in place of this one's, its plots' files as in-memory addresses; the panel stays.
+  function showResults(files) {
+    addresses.forEach(URL.revokeObjectURL);
+    addresses = [];
+    var urls = {};
+    Object.keys(files).forEach(function (name) {
+      var type = /\.svg$/.test(name) ? 'image/svg+xml' : /\.png$/.test(name) ? 'image/png' : /\.json$/.test(name) ?
+          'application/json' : 'text/plain';
+      urls[name] = URL.createObjectURL(new Blob([files[name]], { type: type }));
+      addresses.push(urls[name]);
+    });
+    var fresh = new DOMParser().parseFromString(new TextDecoder().decode(files['index.html']), 'text/html');
+    fresh.querySelectorAll('script').forEach(function (script) { script.remove(); });
+    fresh.querySelectorAll('img[src]').forEach(function (img) {
+      var url = urls[img.getAttribute('src')];
+      if (url) img.setAttribute('src', url);
+    });
+    var content = document.createDocumentFragment(), tip = document.querySelector('div.tip');
+    Array.prototype.slice.call(fresh.body.childNodes).forEach(function (node) {
+      content.appendChild(document.importNode(node, true));
+    });
+    var place = content.getElementById('run');
+    if (place) {
+      // This run's values of the settings, in grey in the fields left empty.
+      place.querySelectorAll('input[name=set]').forEach(function (field) {
+        var live = form.querySelector('input[data-name="' + field.getAttribute('data-name') + '"]');
+        if (live) live.setAttribute('placeholder', field.getAttribute('placeholder'));
+      });
+      place.replaceWith(panel);
+    } else {
+      content.appendChild(panel);
+    }
+    document.body.textContent = '';
+    document.body.appendChild(content);
+    if (tip) document.body.appendChild(tip);
+    enhanceCharts(document.body);
+    terminal.scrollTop = terminal.scrollHeight;
+    return urls['summary.json'];
+  }
+  // The worker: started as the page opens, so the lesson's module compiles while the learner reads; a run
+  // started while another runs stops that one (the worker is replaced).
+  function start() {
+    worker = new Worker(panel.getAttribute('data-worker'));
+    worker.postMessage({ program: new URL(panel.getAttribute('data-program'), location.href).href });
+  }
+  var running = false;
+  function run() {
+    if (running) { worker.terminate(); start(); }
+    running = true;
+    var args = ['--out', '/run', '--seed', String(form.seed.value).trim(), '--lang',
+                document.body.classList.contains('ko') ? 'ko' : 'en'];
+    if (form.configuration.value === 'quick') args.push('--quick');
+    form.querySelectorAll('input[name=set]').forEach(function (field) {
+      if (field.value.trim() !== '') args.push('--set', field.getAttribute('data-name') + '=' + field.value.trim());
+    });
+    lines = [];
+    current = '';
+    terminal.hidden = false;
+    terminal.textContent = '';
+    panel.setAttribute('data-state', 'running');
+    say('running ' + panel.getAttribute('data-program') + ' ' + args.slice(2).join(' ') + ' ...');
+    if (!worker) start();
+    worker.onmessage = function (event) {
+      var message = event.data;
+      if (message.type === 'out' || message.type === 'err') {
+        print(message.text);
+      } else if (message.type === 'done') {
+        running = false;
+        var summary = message.files['summary.json'], seconds = message.seconds.toFixed(2);
+        window.rnnlabRun = { code: message.code, seconds: message.seconds,
+                             summary: summary ? JSON.parse(new TextDecoder().decode(summary)) : null };
+        if (!message.files['index.html']) {
+          panel.setAttribute('data-state', 'failed');
+          say('the lesson stopped with exit code ' + message.code + ' (its message is above)');
+          return;
+        }
+        var summaryUrl = showResults(message.files);
+        panel.setAttribute('data-state', 'done');
+        say('ran in ' + seconds + ' s on one thread of this computer; ' +
+            (message.code === 0 ? 'every claim holds' : 'some claims FAIL') + '. The page below is this run\'s. ');
+        var link = document.createElement('a');
+        link.href = summaryUrl;
+        link.download = 'summary.json';
+        link.textContent = 'summary.json';
+        status.appendChild(link);
+      } else if (message.type === 'failed') {
+        running = false;
+        worker.terminate();
+        start();
+        panel.setAttribute('data-state', 'failed');
+        say(message.text);
+        console.error(message.text);
+      }
+    };
+    worker.onerror = function (event) {
+      running = false;
+      panel.setAttribute('data-state', 'failed');
+      say('the worker failed: ' + event.message);
+      console.error('the worker failed: ' + event.message);
+    };
+    worker.postMessage({ args: args });
+  }
+  start();
+  form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
+  form.addEventListener('change', run);
+  var asked = new URLSearchParams(location.search);
+  if (asked.has('run')) {
+    form.configuration.value = asked.get('run') === 'full' ? 'full' : 'quick';
+    if (asked.has('seed')) form.seed.value = asked.get('seed');
+    asked.getAll('set').forEach(function (assignment) {  // ?set=gap.steps=2000
+      var equals = assignment.indexOf('='), field = form.querySelector('input[data-name="' +
+          assignment.slice(0, equals) + '"]');
+      if (field) field.value = assignment.slice(equals + 1);
+    });
+    run();
+  }
 })();
 </script>
 )";
@@ -166,10 +312,44 @@ std::string page(const std::string& title, Language first, const std::string& bo
   const bool korean = first == Language::ko;
   return "<!DOCTYPE html>\n<html lang=\"" + std::string(korean ? "ko" : "en") +
          "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, "
-         "initial-scale=1\">\n"
+         "initial-scale=1\">\n<link rel=\"icon\" href=\"data:,\">\n"
          "<title>" +
          plot::escape_xml(title) + "</title>\n<style>" + stylesheet + "</style>\n</head>\n<body" +
          (korean ? " class=\"ko\"" : "") + " id=\"top\">\n" + body + script + "</body>\n</html>\n";
+}
+
+std::string run_panel(const std::string& slug, const Options& options,
+                      const std::vector<std::pair<std::string, std::string>>& settings) {
+  const std::string seed = std::to_string(options.seed);
+  // A setting's field starts empty, its value in this page's run shown in grey: only what the learner types in is
+  // passed (--set), so the quick and full configurations keep their own values of the rest.
+  std::string fields;
+  for (const auto& [name, value] : settings) {
+    fields += "<label><code>" + plot::escape_xml(name) + "</code> <input name=\"set\" data-name=\"" +
+              plot::escape_xml(name) + "\" placeholder=\"" + plot::escape_xml(value) + "\"></label>\n";
+  }
+  auto option = [&](const char* value, bool selected, const char* en, const char* ko) {
+    return "<option value=\"" + std::string(value) + "\"" + (selected ? " selected" : "") + ">" + en + " / " + ko +
+           "</option>";
+  };
+  return "<section id=\"run\" class=\"run\" data-program=\"" + plot::escape_xml(slug) +
+         ".js\" data-worker=\"../worker.js\">\n<h2>" + both_languages("Run it in this page", "이 페이지에서 실행하기") +
+         "</h2>\n<p>" +
+         both_languages("The lesson's own C++, compiled to WebAssembly, runs here in your browser on one thread; a "
+                        "changed field runs it again. Its printout appears below as it runs, and then its results "
+                        "replace the ones on this page. The quick configuration takes seconds, the full one up to a "
+                        "few minutes. The named fields are the numbers the lesson's \"Try next\" list changes (the "
+                        "grey value is this page's); the native program takes them as --set NAME=VALUE.",
+                        "레슨의 C++ 코드를 WebAssembly로 컴파일한 것이 이 브라우저에서 스레드 하나로 실행된다. 값을 바꾸면 "
+                        "다시 실행된다. 실행 중의 출력이 아래에 나타나고, 끝나면 그 결과가 이 페이지의 결과를 대신한다. "
+                        "빠른 설정은 몇 초, 전체 설정은 몇 분까지 걸린다. 이름이 붙은 칸은 레슨의 \"Try next\" 목록이 "
+                        "바꾸는 수다(회색 값은 이 페이지의 값). 네이티브 프로그램에서는 --set 이름=값으로 준다.") +
+         "</p>\n<form>\n<label>" + both_languages("seed", "시드") +
+         " <input name=\"seed\" type=\"number\" min=\"0\" step=\"1\" value=\"" + seed + "\"></label>\n<label>" +
+         both_languages("configuration", "설정") + " <select name=\"configuration\">" +
+         option("quick", options.quick, "quick", "빠른 설정") + option("full", !options.quick, "full", "전체 설정") +
+         "</select></label>\n" + fields + "<button type=\"submit\">" + both_languages("Run", "실행") +
+         "</button>\n</form>\n<p class=\"status\"></p>\n<pre class=\"terminal\" hidden></pre>\n</section>\n";
 }
 
 std::string lesson_navigation(int number, bool bottom) {

@@ -30,6 +30,20 @@ std::span<const LessonEntry> course();
 // line reads its values; a log axis can switch to a linear one) and `body`. `first` is the language shown first.
 std::string page(const std::string& title, Language first, const std::string& body);
 
+// The web build (lessons/web/) runs each lesson in its page: its pages carry a run panel, the native build's do not.
+#if defined(__EMSCRIPTEN__)
+inline constexpr bool runs_in_page = true;
+#else
+inline constexpr bool runs_in_page = false;
+#endif
+
+// The panel that runs lesson `slug` again in the page (in a Web Worker, lessons/web/worker.js, from the module
+// slug.js beside the page) with the seed and configuration the learner picks, shows what it prints as it runs, and
+// puts the new run's results in place of the page's. `options` are the run that wrote the page; `settings` the
+// lesson's settings (--set) with their values in that run, each a field.
+std::string run_panel(const std::string& slug, const Options& options,
+                      const std::vector<std::pair<std::string, std::string>>& settings);
+
 // The bar at the top (bottom: false) or bottom of lesson `number`'s page: the previous lesson, the course index,
 // the next lesson; the top bar holds the language switch, the bottom one a link back to the top.
 std::string lesson_navigation(int number, bool bottom);
