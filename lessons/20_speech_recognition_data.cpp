@@ -4,6 +4,9 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -77,6 +80,37 @@ std::string script() {
   return text + "</speak>";
 }
 
+#if defined(__EMSCRIPTEN__)
+// The web build (lessons/web/) cannot start a program from a page. Under Node.js, as the site is built, it runs
+// espeak-ng through Node's child_process, and the recordings land in the site (run_in_node.js mounts the lesson's
+// folder "recordings" on the cache); in a page it fetches the recording the site holds, beside the lesson's module.
+// 0 when `temporary` holds the recording, 2 when espeak-ng is not installed, 1 for any other failure.
+EM_JS(int, speak_or_fetch, (const char* arguments_json, const char* temporary, const char* name), {
+  var args = JSON.parse(UTF8ToString(arguments_json)), target = UTF8ToString(temporary);
+  try {
+    if (ENVIRONMENT_IS_NODE) {
+      var host = require('os').tmpdir() + '/rnnlab-' + process.pid + '-' + UTF8ToString(name);
+      args[args.indexOf('-w') + 1] = host;
+      var done = require('child_process').spawnSync(args[0], args.slice(1));
+      if (done.error) return done.error.code === 'ENOENT' ? 2 : 1;
+      if (done.status !== 0) return 1;
+      FS.writeFile(target, require('fs').readFileSync(host));
+      require('fs').unlinkSync(host);
+      return 0;
+    }
+    var request = new XMLHttpRequest();
+    request.open('GET', locateFile('recordings/' + UTF8ToString(name)), false);
+    request.responseType = 'arraybuffer';
+    request.send(null);
+    if (request.status !== 200) return 1;
+    FS.writeFile(target, new Uint8Array(request.response));
+    return 0;
+  } catch (error) {
+    return 1;
+  }
+});
+#endif
+
 // Runs espeak-ng to write `speaker`'s words to `path` (through a temporary file, so that a run stopped half way,
 // or two runs at once, never leave half a file there).
 void synthesize(const Speaker& speaker, const std::filesystem::path& path) {
@@ -84,17 +118,27 @@ void synthesize(const Speaker& speaker, const std::filesystem::path& path) {
   const std::string speed = std::to_string(speaker.speed), pitch = std::to_string(speaker.pitch), text = script();
   std::vector<std::string> arguments = {"espeak-ng", "-m",  "-v", speaker.voice, "-s", speed,
                                         "-p",        pitch, "-w", temporary,     text};
+#if defined(__EMSCRIPTEN__)
+  std::string arguments_json = "[";
+  for (const std::string& a : arguments) arguments_json += (arguments_json.size() > 1 ? "," : "") + json_string(a);
+  const int outcome = speak_or_fetch((arguments_json + "]").c_str(), temporary.c_str(), path.filename().c_str());
+  const bool missing = outcome == 2, failed = outcome != 0;
+#else
   std::vector<char*> argv;
   for (std::string& a : arguments) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t child = 0;
   const int spawned = posix_spawnp(&child, "espeak-ng", nullptr, nullptr, argv.data(), environ);
   int status = 0;
-  if (spawned != 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  const bool missing = spawned == ENOENT;
+  const bool failed =
+      spawned != 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+#endif
+  if (failed) {
     std::filesystem::remove(temporary);
-    throw InputError(spawned == ENOENT ? "espeak-ng: not installed; this lesson speaks its words with it "
-                                         "(apt-get install espeak-ng)"
-                                       : "espeak-ng: could not speak as " + speaker.name());
+    throw InputError(missing ? "espeak-ng: not installed; this lesson speaks its words with it "
+                               "(apt-get install espeak-ng)"
+                             : "espeak-ng: could not speak as " + speaker.name());
   }
   std::filesystem::rename(temporary, path);
 }

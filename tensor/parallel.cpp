@@ -14,7 +14,15 @@ namespace rnnlab {
 
 namespace {
 
-std::atomic<std::size_t> thread_limit{std::max(1u, std::thread::hardware_concurrency())};
+// A WebAssembly build without threads (a page that is not cross-origin isolated cannot share memory with a worker,
+// so Emscripten's threads are off) runs every part on the calling thread.
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+constexpr bool can_start_threads = false;
+#else
+constexpr bool can_start_threads = true;
+#endif
+
+std::atomic<std::size_t> thread_limit{can_start_threads ? std::max(1u, std::thread::hardware_concurrency()) : 1u};
 thread_local bool inside_task = false;    // running a parallel_tasks task: kernels stay single-threaded
 thread_local bool inside_worker = false;  // running a part of a parallel_for: nested calls run inline
 
@@ -136,10 +144,10 @@ Pool& pool() {
 }  // namespace
 
 std::size_t num_threads() { return inside_task ? 1 : thread_limit.load(); }
-void set_num_threads(std::size_t n) { thread_limit.store(std::max<std::size_t>(1, n)); }
+void set_num_threads(std::size_t n) { thread_limit.store(can_start_threads ? std::max<std::size_t>(1, n) : 1); }
 
 void parallel_for(std::size_t parts, const std::function<void(std::size_t part)>& work) {
-  if (parts <= 1 || inside_worker) return run_inline(parts, work);
+  if (parts <= 1 || inside_worker || !can_start_threads) return run_inline(parts, work);
   pool().run(parts, work);
 }
 

@@ -1,0 +1,70 @@
+# The web build (preset "web"): every lesson compiled to WebAssembly with Emscripten, and a static site in
+# build/web/course/ whose lesson pages run their lesson again in the browser (lessons/web/worker.js).
+#
+# The site's pages are written by the WebAssembly programs themselves, run under Node.js at build time in their
+# quick configuration with seed 0 (lessons/web/run_in_node.js): what a page shows on opening is what the same
+# code computes when its run panel is pressed.
+
+find_program(RNNLAB_NODE node)
+if(NOT RNNLAB_NODE)
+  message(FATAL_ERROR "The web build runs the lessons with Node.js to write the site's pages: apt-get install nodejs")
+endif()
+
+# Every program: a module (rnnlabLesson(settings) gives a promise of it) that runs main when asked (callMain), with
+# its files (FS) readable by the page's worker, its terminal (TTY) for the worker to pass on what it writes. C++ exceptions are WebAssembly's own (-fwasm-exceptions, set for
+# every file in the top CMakeLists.txt). NODEFS lets run_in_node.js show a program the host's folders.
+# -O2 here (after the build type's -O3) keeps Binaryen's optimizer to its faster passes when linking.
+set(rnnlab_web_link_options -O2 -sMODULARIZE=1 -sEXPORT_NAME=rnnlabLesson -sINVOKE_RUN=0
+    "-sEXPORTED_RUNTIME_METHODS=['FS','TTY','callMain']" -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web,worker,node
+    -lnodefs.js)
+
+# The data a lesson reads from Debian's packages goes inside its module, at the same path (lessons/web/README.md).
+set(rnnlab_web_files_16_text_generation /usr/share/common-licenses)
+set(rnnlab_web_files_21_handwriting /usr/share/hershey-fonts)
+# Lesson 20's recordings, spoken by espeak-ng as the site is built, are files of the site that a run in the page
+# fetches (lessons/20_speech_recognition_data.cpp): run_in_node.js shows the program that folder as its cache.
+set(rnnlab_web_mounts_20_speech_recognition --mount recordings=/cache/espeak-ng)
+
+function(rnnlab_web_program slug)
+  target_link_options(${slug} PRIVATE ${rnnlab_web_link_options})
+  foreach(folder ${rnnlab_web_files_${slug}})
+    # The files one by one, leaving out symbolic links: a link would arrive as a second copy of its file (the
+    # lessons skip links, which repeat a file under another name).
+    file(GLOB files LIST_DIRECTORIES false ${folder}/*)
+    foreach(path ${files})
+      if(NOT IS_SYMLINK ${path})
+        target_link_options(${slug} PRIVATE "SHELL:--embed-file ${path}@${path}")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
+# The site: each lesson's page (its quick run, seed 0), its module beside it, the worker, and the course index.
+function(rnnlab_web_site)
+  set(site ${RNNLAB_COURSE_DIR})
+  set(runner ${CMAKE_CURRENT_SOURCE_DIR}/web/run_in_node.js)
+  set(pages "")
+  foreach(slug ${ARGN})
+    set(page ${site}/${slug}/index.html)
+    add_custom_command(OUTPUT ${page}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${site}/${slug}
+      COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE_DIR:${slug}>/${slug}.js $<TARGET_FILE_DIR:${slug}>/${slug}.wasm
+              ${site}/${slug}/
+      COMMAND ${RNNLAB_NODE} ${runner} ${rnnlab_web_mounts_${slug}} ${site}/${slug}/${slug}.js --quick --seed 0
+              --out ${site}/${slug}
+      DEPENDS ${slug} ${runner}
+      COMMENT "Running lesson ${slug} (quick) in WebAssembly for its page")
+    list(APPEND pages ${page})
+  endforeach()
+  add_custom_command(OUTPUT ${site}/worker.js
+    COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_SOURCE_DIR}/web/worker.js ${site}/worker.js
+    DEPENDS web/worker.js)
+  # One lesson's page alone (page_02_autograd): what CI builds to check a run in the browser in little time.
+  foreach(slug ${ARGN})
+    add_custom_target(page_${slug} DEPENDS ${site}/${slug}/index.html ${site}/worker.js)
+  endforeach()
+  add_custom_target(site ALL
+    COMMAND ${RNNLAB_NODE} ${runner} $<TARGET_FILE_DIR:run_course>/run_course.js --index-only --out ${site}
+    DEPENDS ${pages} ${site}/worker.js run_course
+    COMMENT "Writing the course index of the web site")
+endfunction()
