@@ -114,13 +114,23 @@ int main(int argc, char** argv) {
       both_languages("rnnlab: recurrent networks, from the window problem to attention",
                      "rnnlab: 윈도 문제에서 어텐션까지, 순환 신경망") +
       "</h1>\n<p>" +
-      both_languages("Every lesson below was just run on this machine" + std::string(quick ? " in its quick configuration" : "") +
-                         ". Each one states its claims, measures them, and shows its plots; its page adds its story, "
-                         "the code that made it and the command to run it again.",
-                     "아래의 모든 레슨은 방금 이 컴퓨터에서" + std::string(quick ? " 빠른 설정으로" : "") +
-                         " 실행되었다. 각 레슨은 주장을 밝히고, 그것을 측정하고, 그래프를 보여 준다. 레슨 페이지에는 "
-                         "이야기, 결과를 만든 코드, 다시 실행하는 명령이 더 있다. 주장, 수치, 코드와 그래프의 레이블은 영어 "
-                         "그대로다.") +
+      (rnnlab::lessons::site::runs_in_page
+           ? both_languages("Every lesson below was run in its quick configuration by its own C++ compiled to "
+                            "WebAssembly, as this site was built. Each one states its claims, measures them, and shows "
+                            "its plots; its page adds its story and the code that made it, and runs the lesson again "
+                            "in your browser with the seed and the numbers you choose.",
+                            "아래의 모든 레슨은 이 사이트를 만들 때 WebAssembly로 컴파일된 자신의 C++ 코드로 빠른 설정으로 "
+                            "실행되었다. 각 레슨은 주장을 밝히고, 그것을 측정하고, 그래프를 보여 준다. 레슨 페이지에는 "
+                            "이야기와 결과를 만든 코드가 더 있고, 고른 시드와 수로 레슨을 브라우저에서 다시 실행할 수 있다. "
+                            "주장, 수치, 코드와 그래프의 레이블은 영어 그대로다.")
+           : both_languages("Every lesson below was just run on this machine" +
+                                std::string(quick ? " in its quick configuration" : "") +
+                                ". Each one states its claims, measures them, and shows its plots; its page adds its "
+                                "story, the code that made it and the command to run it again.",
+                            "아래의 모든 레슨은 방금 이 컴퓨터에서" + std::string(quick ? " 빠른 설정으로" : "") +
+                                " 실행되었다. 각 레슨은 주장을 밝히고, 그것을 측정하고, 그래프를 보여 준다. 레슨 페이지에는 "
+                                "이야기, 결과를 만든 코드, 다시 실행하는 명령이 더 있다. 주장, 수치, 코드와 그래프의 레이블은 "
+                                "영어 그대로다.")) +
       "</p>\n<table>\n<tr><th></th><th>lesson</th><th>claims</th><th>time</th></tr>\n" + contents + "</table>\n" +
       sections;
   const std::string index = (std::filesystem::path(out) / "index.html").string();

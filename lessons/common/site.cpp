@@ -211,16 +211,19 @@ enhanceCharts(document);
     worker = new Worker(panel.getAttribute('data-worker'));
     worker.postMessage({ program: new URL(panel.getAttribute('data-program'), location.href).href });
   }
-  var running = false;
+  var running = false, runningArgs = '';
   function run() {
-    if (running) { worker.terminate(); start(); }
-    running = true;
     var args = ['--out', '/run', '--seed', String(form.seed.value).trim(), '--lang',
                 document.body.classList.contains('ko') ? 'ko' : 'en'];
     if (form.configuration.value === 'quick') args.push('--quick');
     form.querySelectorAll('input[name=set]').forEach(function (field) {
       if (field.value.trim() !== '') args.push('--set', field.getAttribute('data-name') + '=' + field.value.trim());
     });
+    // Enter in a field both changes it and submits the form: one run for the two.
+    if (running && args.join('\n') === runningArgs) return;
+    if (running) { worker.terminate(); start(); }
+    running = true;
+    runningArgs = args.join('\n');
     lines = [];
     current = '';
     terminal.hidden = false;

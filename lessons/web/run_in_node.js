@@ -24,6 +24,7 @@ const createModule = require(path.resolve(program));
 createModule({
   // Handing over the bytes keeps Emscripten 3.1 from fetching them, which it would try with Node.js 18's fetch.
   wasmBinary: fs.readFileSync(program.replace(/\.js$/, '.wasm')),
+  thisProgram: path.basename(program, '.js'),
   print: (text) => process.stdout.write(text + '\n'),
   printErr: (text) => process.stderr.write(text + '\n'),
 }).then((module) => {

@@ -43,6 +43,7 @@ function run(args) {
   compiled.then(function (module) {
     return rnnlabLesson({
       locateFile: function (name) { return new URL(name, program).href; },
+      thisProgram: program.split('/').pop().replace(/\.js$/, ''),  // argv[0], which its messages start with
       instantiateWasm: function (imports, receive) {
         WebAssembly.instantiate(module, imports).then(function (instance) { receive(instance, module); });
         return {};
