@@ -167,10 +167,11 @@ int run(const Options& options) {
   report.figure("gradcheck max relative error", r.gradcheck_max_rel_error);
   report.say("value-used-twice", {{"reused_node_grad", static_cast<int>(r.reused_node_grad)}});
 
-  report.say("xor", {{"steps", c.steps}, {"seeds", c.seeds}});
+  report.say("xor",
+             {{"hidden", c.hidden}, {"learning_rate", c.learning_rate}, {"steps", c.steps}, {"seeds", c.seeds}});
   report.code("xor-training");
   plot::LineChart curves;
-  curves.title = "XOR: training loss of a 2-4-1 network, one line per seed";
+  curves.title = "XOR: training loss of a 2-" + std::to_string(c.hidden) + "-1 network, one line per seed";
   curves.x_label = "step";
   curves.y_label = "mean squared error";
   curves.log_y = true;
@@ -188,7 +189,7 @@ int run(const Options& options) {
   // The terminal has eight marks to tell lines apart: it shows the four seeds the legend names.
   plot::LineChart first_seeds = curves;
   first_seeds.series.resize(std::min<std::size_t>(4, curves.series.size()));
-  first_seeds.title = "XOR: training loss of a 2-4-1 network, the first 4 seeds";
+  first_seeds.title = "XOR: training loss of a 2-" + std::to_string(c.hidden) + "-1 network, the first 4 seeds";
   report.plot("xor_loss.svg", curves.svg(), {}, first_seeds.text());
   for (std::size_t s = 0; s < r.steps_to_solve.size(); ++s) {
     report.figure("XOR seed " + std::to_string(s) + ": first step with MSE < 0.01", static_cast<double>(r.steps_to_solve[s]));

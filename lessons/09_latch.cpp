@@ -167,7 +167,8 @@ int run(const Options& options) {
   Config c = config(options.quick, options.seed);
   Report report(info, options,
                 apply_settings(options, {{"initial_w", c.initial_w}, {"noise_variance", c.noise_variance}}));
-  report.say("the-latch", {{"sequences_per_class", c.sequences_per_class}, {"epochs", c.epochs}, {"runs", c.runs}});
+  report.say("the-latch", {{"sequences_per_class", c.sequences_per_class}, {"epochs", c.epochs}, {"runs", c.runs},
+                           {"initial_w", c.initial_w}, {"noise_variance", c.noise_variance}});
   report.code("latch");
   report.code("latch-training");
   const Result r = experiment(c);

@@ -365,7 +365,8 @@ void show_exploding_states(Report& report, const Result& r) {
 int run(const Options& options) {
   Config c = config(options.quick, options.seed);
   Report report(info, options, apply_settings(options, {{"clip", c.clip}}));
-  report.say("the-model", {{"grid", c.grid}, {"starts", c.starts}, {"steps", c.steps}});
+  report.say("the-model", {{"grid", c.grid}, {"starts", c.starts}, {"steps", c.steps},
+                           {"learning_rate", c.learning_rate}, {"clip", c.clip}});
   report.code("error-surface");
   report.code("descent");
   const Result r = experiment(c);

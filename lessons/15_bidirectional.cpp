@@ -216,7 +216,7 @@ int run(const Options& options) {
   }
   positions.reference_lines = {{0.25, "1/4: one side only"}, {0.125, "1/8: MERGE"}};
   positions.x_marks = {static_cast<double>(c.lag) - 0.5, static_cast<double>(c.steps - c.lag) - 0.5};
-  report.plot("mse_by_position.svg", positions.svg(), {}, positions.text(60, 12));
+  report.plot("mse_by_position.svg", positions.svg(), {{"lag", c.lag}}, positions.text(60, 12));
   std::string table = "interior MSE    forward  backward     MERGE      BRNN\n";
   for (std::size_t s = 0; s < r.seeds.size(); ++s) {
     const Models& m = r.seeds[s];

@@ -259,7 +259,7 @@ void show_test_errors(Report& report, const Result& r, const Config& c) {
     report.figure(m.name + ": test MSE", m.mse);
   }
   bars.series = {{.name = "test MSE", .values = values}};
-  report.plot("mse.svg", bars.svg(), {}, bars.text(30));
+  report.plot("mse.svg", bars.svg(), {{"history", c.history}}, bars.text(30));
 
   plot::LineChart by_step;
   by_step.title = "Test MSE by how far ahead";
