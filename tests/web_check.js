@@ -27,7 +27,9 @@ function finish(code, message) {
   if (message) console.log(message);
   if (browser) browser.kill('SIGKILL');
   if (server) server.kill('SIGKILL');
-  try { fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 5 }); } catch (error) { /* Chromium still closing */ }
+  try {
+    fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
+  } catch (error) { /* Chromium still closing */ }
   process.exit(code);
 }
 setTimeout(() => finish(1, `FAIL: no result after ${seconds_allowed} s`), seconds_allowed * 1000);
@@ -51,7 +53,8 @@ const nativeSummary = nativeRun.summary, nativeSeconds = nativeRun.seconds;
 // lessons/web/README.md).
 function compare(a, b, where, differences) {
   if (typeof a === 'number' && typeof b === 'number') {
-    if (Math.abs(a - b) > 1e-11 * Math.max(Math.abs(a), Math.abs(b)) + 1e-15) differences.push(`${where}: ${a} vs ${b}`);
+    const allowed = 1e-11 * Math.max(Math.abs(a), Math.abs(b)) + 1e-15;
+    if (Math.abs(a - b) > allowed) differences.push(`${where}: ${a} vs ${b}`);
   } else if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     keys.forEach((k) => compare(a[k], b[k], where + '.' + k, differences));
@@ -120,7 +123,7 @@ function start(url) {
       let state = null;
       while (state !== 'done' && state !== 'failed') {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        state = await evaluate("document.getElementById('run') && document.getElementById('run').getAttribute('data-state')");
+        state = await evaluate("document.getElementById('run')?.getAttribute('data-state')");
       }
       return state;
     };
@@ -138,7 +141,8 @@ function start(url) {
                      .map(function (cell) { return cell.className === 'pass'; }),
       status: document.querySelector('#run .status').textContent })`);
     if (process.env.RNNLAB_WEB_SCREENSHOT) {  // a picture of the page after its runs, to look at
-      await send('Emulation.setDeviceMetricsOverride', { width: 1100, height: 2400, deviceScaleFactor: 1, mobile: false }, sessionId);
+      await send('Emulation.setDeviceMetricsOverride',
+                 { width: 1100, height: 2400, deviceScaleFactor: 1, mobile: false }, sessionId);
       const shot = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
       fs.writeFileSync(process.env.RNNLAB_WEB_SCREENSHOT, Buffer.from(shot.data, 'base64'));
     }

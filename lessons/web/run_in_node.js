@@ -1,8 +1,8 @@
 // Runs a lesson's WebAssembly build (or run_course's) under Node.js, as the web build does to write the site's
-// pages: node run_in_node.js [--mount FOLDER=PATH]... PROGRAM.js [ARGUMENTS...]. The program sees the host's files under their own paths
-// through a mount at /host (an --out folder is rewritten to its place there), prints to this terminal, and its exit
-// code is this script's; a lesson whose claims do not all hold (exit code 1) still wrote its page, so that is
-// reported, not an error.
+// pages: node run_in_node.js [--mount FOLDER=PATH]... PROGRAM.js [ARGUMENTS...]. The program sees the host's files
+// under their own paths through a mount at /host (an --out folder is rewritten to its place there), prints to this
+// terminal, and its exit code is this script's; a lesson whose claims do not all hold (exit code 1) still wrote its
+// page, so that is reported, not an error.
 'use strict';
 const fs = require('fs');
 const path = require('path');

@@ -11,8 +11,9 @@ if(NOT RNNLAB_NODE)
 endif()
 
 # Every program: a module (rnnlabLesson(settings) gives a promise of it) that runs main when asked (callMain), with
-# its files (FS) readable by the page's worker, its terminal (TTY) for the worker to pass on what it writes. C++ exceptions are WebAssembly's own (-fwasm-exceptions, set for
-# every file in the top CMakeLists.txt). NODEFS lets run_in_node.js show a program the host's folders.
+# its files (FS) readable by the page's worker and its terminal (TTY) for the worker to pass on what it writes.
+# C++ exceptions are WebAssembly's own (-fwasm-exceptions, set for every file in the top CMakeLists.txt). NODEFS
+# lets run_in_node.js show a program the host's folders.
 # -O2 here (after the build type's -O3) keeps Binaryen's optimizer to its faster passes when linking.
 set(rnnlab_web_link_options -O2 -sMODULARIZE=1 -sEXPORT_NAME=rnnlabLesson -sINVOKE_RUN=0
     "-sEXPORTED_RUNTIME_METHODS=['FS','TTY','callMain']" -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web,worker,node
