@@ -1,6 +1,7 @@
 // The web site's check (CI runs it after `cmake --workflow --preset web`): serves the site the web build wrote,
-// opens a lesson's page in headless Chromium, has its run panel run the quick configuration (and then run it again,
-// as Run pressed twice; the times of both are printed), waits for each run in the page to finish, and checks that
+// opens a lesson's page in headless Chromium, and runs the quick configuration from its run panel three times: as
+// a learner does (the worker warmed up, the fields filled in, Run pressed, then pressed again) and from a link
+// (?run=quick&seed=N&set=...); it prints the times, and checks of every run that
 //   - the page's claims table, now the page's own run's, has the verdicts the native program gives (same seed);
 //   - the run's summary.json equals the native one (on the same kernels) but for digits in the 12th place on;
 //   - nothing was written to the console as an error (the page, its worker and its images).
@@ -70,8 +71,7 @@ let served = '';
 const onServerOutput = (chunk) => {
   served += chunk;
   const port = served.match(/port (\d+)/);
-  const query = `run=quick&seed=${seed}` + settings.map((s) => '&set=' + encodeURIComponent(s)).join('');
-  if (port && !browser) start(`http://127.0.0.1:${port[1]}/${lesson}/index.html?${query}`);
+  if (port && !browser) start(`http://127.0.0.1:${port[1]}/${lesson}/index.html`);
 };
 server.stdout.on('data', onServerOutput);
 server.stderr.on('data', onServerOutput);
@@ -115,31 +115,41 @@ function start(url) {
     await send('Runtime.enable', {}, sessionId);
     await send('Log.enable', {}, sessionId);
     await send('Page.enable', {}, sessionId);
-    const opened = process.hrtime.bigint();
     await send('Page.navigate', { url }, sessionId);
     const evaluate = async (expression) =>
       (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)).result.value;
-    const finished = async () => {
-      let state = null;
-      while (state !== 'done' && state !== 'failed') {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        state = await evaluate("document.getElementById('run')?.getAttribute('data-state')");
-      }
-      return state;
+    const until = async (expression) => {
+      while (!(await evaluate(expression))) await new Promise((resolve) => setTimeout(resolve, 100));
     };
-    let state = await finished();
-    const pageSeconds = Number(process.hrtime.bigint() - opened) / 1e9;
-    // Run it again from the panel, as a learner would: the module is compiled once and its hot code is reused.
-    const first = await evaluate('window.rnnlabRun && window.rnnlabRun.seconds');
-    if (state === 'done') {
+    // One run: its state, its time (main in the worker), the claims table's verdicts, the summary.
+    const finished = async () => {
+      await until("['done', 'failed'].includes(document.getElementById('run')?.getAttribute('data-state'))");
+      return evaluate(`({
+        state: document.getElementById('run').getAttribute('data-state'),
+        run: window.rnnlabRun || null,
+        verdicts: Array.from(document.querySelectorAll('table.claims td.pass, table.claims td.fail'))
+                       .map(function (cell) { return cell.className === 'pass'; }),
+        status: document.querySelector('#run .status').textContent })`);
+    };
+    // As a learner: the page opens, its worker warms up while they read (data-ready), they fill in the seed and the
+    // settings and press Run; then Run again. Then as a link to a run: ?run=quick&seed=N&set=NAME=VALUE.
+    await until("document.getElementById('run')?.hasAttribute('data-ready')");
+    await evaluate(`(function (form) {
+      form.seed.value = ${JSON.stringify(seed)};
+      ${JSON.stringify(settings)}.forEach(function (assignment) {
+        var equals = assignment.indexOf('=');
+        form.querySelector('input[data-name="' + assignment.slice(0, equals) + '"]').value = assignment.slice(equals + 1);
+      });
+      form.requestSubmit();
+    })(document.querySelector('#run form'))`);
+    const runs = [await finished()];
+    if (runs[0].state === 'done') {
       await evaluate("document.querySelector('#run form').requestSubmit()");
-      state = await finished();
+      runs.push(await finished());
     }
-    const outcome = await evaluate(`({
-      run: window.rnnlabRun || null,
-      verdicts: Array.from(document.querySelectorAll('table.claims td.pass, table.claims td.fail'))
-                     .map(function (cell) { return cell.className === 'pass'; }),
-      status: document.querySelector('#run .status').textContent })`);
+    const query = `run=quick&seed=${seed}` + settings.map((s) => '&set=' + encodeURIComponent(s)).join('');
+    await send('Page.navigate', { url: url + '?' + query }, sessionId);
+    runs.push(await finished());
     if (process.env.RNNLAB_WEB_SCREENSHOT) {  // a picture of the page after its runs, to look at
       await send('Emulation.setDeviceMetricsOverride',
                  { width: 1100, height: 2400, deviceScaleFactor: 1, mobile: false }, sessionId);
@@ -147,19 +157,25 @@ function start(url) {
       fs.writeFileSync(process.env.RNNLAB_WEB_SCREENSHOT, Buffer.from(shot.data, 'base64'));
     }
     const failures = [];
-    if (state !== 'done' || !outcome.run) failures.push('the run in the page did not finish: ' + outcome.status);
     const nativeVerdicts = nativeSummary.claims.map((c) => c.passed);
-    if (JSON.stringify(outcome.verdicts) !== JSON.stringify(nativeVerdicts)) {
-      failures.push(`claims table ${JSON.stringify(outcome.verdicts)}, native ${JSON.stringify(nativeVerdicts)}`);
-    }
-    if (outcome.run && outcome.run.summary) {
-      compare(portableRun.summary, outcome.run.summary, 'summary', []).forEach((d) => failures.push(d));
-    }
+    const names = ['first run', 'run again', 'run from a link'];
+    runs.forEach((outcome, i) => {
+      if (outcome.state !== 'done' || !outcome.run) {
+        failures.push(`${names[i]}: the run in the page did not finish: ${outcome.status}`);
+        return;
+      }
+      if (JSON.stringify(outcome.verdicts) !== JSON.stringify(nativeVerdicts)) {
+        failures.push(`${names[i]}: claims table ${JSON.stringify(outcome.verdicts)}, native ` +
+                      JSON.stringify(nativeVerdicts));
+      }
+      compare(portableRun.summary, outcome.run.summary, names[i] + ': summary', []).forEach((d) => failures.push(d));
+    });
+    if (runs.length < names.length) failures.push('the page did not run ' + names.slice(runs.length).join(', '));
     errors.forEach((e) => failures.push('console: ' + e));
+    const seconds = runs.map((outcome, i) => `${names[i]} ${outcome.run ? outcome.run.seconds.toFixed(2) : '-'} s`);
     console.log(`  ${lesson} --quick --seed ${seed}: native ${nativeSeconds.toFixed(2)} s (the whole program); ` +
-                `in the page ${first ? first.toFixed(2) : '-'} s (main; ${pageSeconds.toFixed(2)} s from opening ` +
-                `the page to its results), run again ${outcome.run ? outcome.run.seconds.toFixed(2) : '-'} s`);
-    console.log(`  claims in the page: ${outcome.verdicts.map((v) => (v ? 'pass' : 'FAIL')).join(', ')}`);
+                `in the page (main): ${seconds.join(', ')}`);
+    console.log(`  claims in the page: ${runs[0].verdicts.map((v) => (v ? 'pass' : 'FAIL')).join(', ')}`);
     finish(failures.length ? 1 : 0, failures.length ? 'FAIL:\n  ' + failures.join('\n  ') : 'web check: passed');
   })().catch((error) => finish(1, 'FAIL: ' + error.message));
 }

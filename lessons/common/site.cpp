@@ -205,10 +205,17 @@ enhanceCharts(document);
     terminal.scrollTop = terminal.scrollHeight;
     return urls['summary.json'];
   }
-  // The worker: started as the page opens, so the lesson's module compiles while the learner reads; a run
-  // started while another runs stops that one (the worker is replaced).
+  // The worker: started as the page opens, so the lesson's module compiles and warms up while the learner reads
+  // (data-ready tells when it has); a run started while another runs stops that one (the worker is replaced).
   function start() {
     worker = new Worker(panel.getAttribute('data-worker'));
+    worker.onmessage = receive;
+    worker.onerror = function (event) {
+      running = false;
+      panel.setAttribute('data-state', 'failed');
+      say('the worker failed: ' + event.message);
+      console.error('the worker failed: ' + event.message);
+    };
     worker.postMessage({ program: new URL(panel.getAttribute('data-program'), location.href).href });
   }
   var running = false, runningArgs = '';
@@ -230,46 +237,45 @@ enhanceCharts(document);
     terminal.textContent = '';
     panel.setAttribute('data-state', 'running');
     say('running ' + panel.getAttribute('data-program') + ' ' + args.slice(2).join(' ') + ' ...');
-    if (!worker) start();
-    worker.onmessage = function (event) {
-      var message = event.data;
-      if (message.type === 'out' || message.type === 'err') {
-        print(message.text);
-      } else if (message.type === 'done') {
-        running = false;
-        var summary = message.files['summary.json'], seconds = message.seconds.toFixed(2);
-        window.rnnlabRun = { code: message.code, seconds: message.seconds,
-                             summary: summary ? JSON.parse(new TextDecoder().decode(summary)) : null };
-        if (!message.files['index.html']) {
-          panel.setAttribute('data-state', 'failed');
-          say('the lesson stopped with exit code ' + message.code + ' (its message is above)');
-          return;
-        }
-        var summaryUrl = showResults(message.files);
-        panel.setAttribute('data-state', 'done');
-        say('ran in ' + seconds + ' s on one thread of this computer; ' +
-            (message.code === 0 ? 'every claim holds' : 'some claims FAIL') + '. The page below is this run\'s. ');
-        var link = document.createElement('a');
-        link.href = summaryUrl;
-        link.download = 'summary.json';
-        link.textContent = 'summary.json';
-        status.appendChild(link);
-      } else if (message.type === 'failed') {
-        running = false;
+    worker.postMessage({ args: args });
+  }
+  function receive(event) {
+    var message = event.data;
+    if (message.type === 'ready') {
+      panel.setAttribute('data-ready', '');
+    } else if (message.type === 'out' || message.type === 'err') {
+      print(message.text);
+    } else if (message.type === 'done') {
+      running = false;
+      var summary = message.files['summary.json'], seconds = message.seconds.toFixed(2);
+      window.rnnlabRun = { code: message.code, seconds: message.seconds,
+                           summary: summary ? JSON.parse(new TextDecoder().decode(summary)) : null };
+      if (!message.files['index.html']) {
+        panel.setAttribute('data-state', 'failed');
+        say('the lesson stopped with exit code ' + message.code + ' (its message is above)');
+        return;
+      }
+      var summaryUrl = showResults(message.files);
+      panel.setAttribute('data-state', 'done');
+      say('ran in ' + seconds + ' s on one thread of this computer; ' +
+          (message.code === 0 ? 'every claim holds' : 'some claims FAIL') + '. The page below is this run\'s. ');
+      var link = document.createElement('a');
+      link.href = summaryUrl;
+      link.download = 'summary.json';
+      link.textContent = 'summary.json';
+      status.appendChild(link);
+    } else if (message.type === 'failed') {
+      // A run that failed leaves a fresh worker for the next; a module that would not load is not tried again
+      // until Run is pressed.
+      if (running) {
         worker.terminate();
         start();
-        panel.setAttribute('data-state', 'failed');
-        say(message.text);
-        console.error(message.text);
       }
-    };
-    worker.onerror = function (event) {
       running = false;
       panel.setAttribute('data-state', 'failed');
-      say('the worker failed: ' + event.message);
-      console.error('the worker failed: ' + event.message);
-    };
-    worker.postMessage({ args: args });
+      say(message.text);
+      console.error(message.text);
+    }
   }
   start();
   form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
