@@ -123,7 +123,7 @@ real ctc_one(const real* lp, std::size_t frame, std::size_t steps, const std::ve
   for (std::size_t t = 0; t < steps; ++t) {
     for (std::size_t s = 0; s < S; ++s) {
       const real through = alpha[t * S + s] + beta[t * S + s];
-      if (through != minus_infinity) grad[t * frame + symbol(s)] -= std::exp(through - log_p);
+      if (through != minus_infinity) grad[t * frame + symbol(s)] -= math::exp(through - log_p);
     }
   }
   return -log_p;

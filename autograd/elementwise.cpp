@@ -5,6 +5,7 @@
 
 #include "autograd/ops.hpp"
 #include "tensor/elementwise.hpp"
+#include "tensor/math.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab {
@@ -42,7 +43,7 @@ Var pow(const Var& x, real exponent) {
   return record("pow", pow(x.value(), exponent), {x}, [exponent](Node& y) {
     // d(x^p)/dx = p x^(p-1)
     accumulate_grad(*y.inputs[0], zip(y.grad, y.inputs[0]->value, [exponent](real g, real v) {
-                      return g * exponent * std::pow(v, exponent - 1);
+                      return g * exponent * math::pow(v, exponent - 1);
                     }, "pow backward"));
   });
 }

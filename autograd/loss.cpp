@@ -9,6 +9,7 @@
 #include "autograd/ops.hpp"
 #include "tensor/elementwise.hpp"
 #include "tensor/kernels.hpp"
+#include "tensor/math.hpp"
 #include "tensor/ops.hpp"
 
 namespace rnnlab {
@@ -103,7 +104,7 @@ Var bce_with_logits(const Var& logits, const Var& targets) {
   // -[y log s + (1 - y) log(1 - s)] with s = sigma(z) simplifies to max(z, 0) - z y + log(1 + e^-|z|): no exp
   // of a large positive number, no log of 0.
   const Tensor per_element = zip(logits.value(), targets.value(), [](real z, real y) {
-    return std::max<real>(z, 0) - z * y + std::log1p(std::exp(-std::abs(z)));
+    return std::max<real>(z, 0) - z * y + math::log1p(math::exp_nonpositive(-std::abs(z)));
   }, "bce_with_logits");
   const real total = sum(per_element).item();
   return record("bce_with_logits", Tensor::scalar(total / static_cast<real>(per_element.size())), {logits, targets},

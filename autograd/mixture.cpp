@@ -60,36 +60,36 @@ Var mixture_density_loss(const Var& params, const Tensor& targets, std::size_t c
     real pi_max = pi_hat[0];
     for (std::size_t j = 1; j < M; ++j) pi_max = std::max(pi_max, pi_hat[j]);
     real pi_sum = 0;
-    for (std::size_t j = 0; j < M; ++j) pi_sum += std::exp(pi_hat[j] - pi_max);
-    const real log_pi_norm = pi_max + std::log(pi_sum);
+    for (std::size_t j = 0; j < M; ++j) pi_sum += math::exp(pi_hat[j] - pi_max);
+    const real log_pi_norm = pi_max + math::log(pi_sum);
     // >>> mixture-loss
     real best = -std::numeric_limits<real>::infinity();
     for (std::size_t j = 0; j < M; ++j) {
       const real rho = math::tanh(rho_hat[j]), q = 1 - rho * rho;
-      const real d1 = (x1 - mu1[j]) * std::exp(-s1_hat[j]), d2 = (x2 - mu2[j]) * std::exp(-s2_hat[j]);
+      const real d1 = (x1 - mu1[j]) * math::exp(-s1_hat[j]), d2 = (x2 - mu2[j]) * math::exp(-s2_hat[j]);
       const real Z = d1 * d1 + d2 * d2 - 2 * rho * d1 * d2;
-      const real log_n = -std::log(2 * std::numbers::pi) - s1_hat[j] - s2_hat[j] - 0.5 * std::log(q) - Z / (2 * q);
+      const real log_n = -math::log(2 * std::numbers::pi) - s1_hat[j] - s2_hat[j] - 0.5 * math::log(q) - Z / (2 * q);
       log_weighted[j] = pi_hat[j] - log_pi_norm + log_n;
       best = std::max(best, log_weighted[j]);
     }
     real sum = 0;
-    for (std::size_t j = 0; j < M; ++j) sum += std::exp(log_weighted[j] - best);
-    const real log_mixture = best + std::log(sum);
+    for (std::size_t j = 0; j < M; ++j) sum += math::exp(log_weighted[j] - best);
+    const real log_mixture = best + math::log(sum);
     // -log(e) = softplus(-e^), -log(1 - e) = softplus(e^), written so that neither overflows.
     const real z = lift == 1 ? -row[0] : row[0];
-    const real lift_loss = std::max(z, real{0}) + std::log1p(std::exp(-std::abs(z)));
+    const real lift_loss = std::max(z, real{0}) + math::log1p(math::exp(-std::abs(z)));
     total += -log_mixture + lift_loss;
     // <<< mixture-loss
 
     real* g = gradient->data() + n * width;
-    const real e = 1 / (1 + std::exp(-row[0]));
+    const real e = 1 / (1 + math::exp(-row[0]));
     g[0] = e - lift;
     real* g_pi = g + 1;
     real *g_mu1 = g_pi + M, *g_mu2 = g_mu1 + M, *g_s1 = g_mu2 + M, *g_s2 = g_s1 + M, *g_rho = g_s2 + M;
     for (std::size_t j = 0; j < M; ++j) {
-      const real gamma = std::exp(log_weighted[j] - log_mixture), pi = std::exp(pi_hat[j] - log_pi_norm);
+      const real gamma = math::exp(log_weighted[j] - log_mixture), pi = math::exp(pi_hat[j] - log_pi_norm);
       const real rho = math::tanh(rho_hat[j]), q = 1 - rho * rho;
-      const real s1 = std::exp(s1_hat[j]), s2 = std::exp(s2_hat[j]);
+      const real s1 = math::exp(s1_hat[j]), s2 = math::exp(s2_hat[j]);
       const real d1 = (x1 - mu1[j]) / s1, d2 = (x2 - mu2[j]) / s2;
       const real Z = d1 * d1 + d2 * d2 - 2 * rho * d1 * d2;
       g_pi[j] = pi - gamma;
@@ -116,13 +116,13 @@ std::array<real, 3> sample_mixture(const real* params, std::size_t components, r
   const real pi_max = *std::max_element(pi_hat, pi_hat + M);
   std::vector<real> weight(M);
   real total = 0;
-  for (std::size_t j = 0; j < M; ++j) total += weight[j] = std::exp((pi_hat[j] - pi_max) * (1 + bias));
+  for (std::size_t j = 0; j < M; ++j) total += weight[j] = math::exp((pi_hat[j] - pi_max) * (1 + bias));
   real pick = rng.uniform() * total;
   std::size_t j = 0;
   while (j + 1 < M && (pick -= weight[j]) > 0) ++j;
-  const real s1 = std::exp(s1_hat[j] - bias), s2 = std::exp(s2_hat[j] - bias), rho = math::tanh(rho_hat[j]);
+  const real s1 = math::exp(s1_hat[j] - bias), s2 = math::exp(s2_hat[j] - bias), rho = math::tanh(rho_hat[j]);
   const real z1 = rng.normal(), z2 = rng.normal();
-  const real lift = rng.uniform() < 1 / (1 + std::exp(-params[0])) ? 1 : 0;
+  const real lift = rng.uniform() < 1 / (1 + math::exp(-params[0])) ? 1 : 0;
   return {mu1[j] + s1 * z1, mu2[j] + s2 * (rho * z1 + std::sqrt(1 - rho * rho) * z2), lift};
 }
 

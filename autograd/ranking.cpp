@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "autograd/ops.hpp"
+#include "tensor/math.hpp"
 
 namespace rnnlab {
 
@@ -27,8 +28,7 @@ namespace {
 
 enum class Ranking { bpr, top1 };
 
-real sigmoid_of(real x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); }
-real softplus_of(real x) { return std::max(x, real(0)) + std::log1p(std::exp(-std::abs(x))); }  // log(1 + e^x)
+real softplus_of(real x) { return std::max(x, real(0)) + math::log1p(math::exp_nonpositive(-std::abs(x))); }  // log(1 + e^x)
 
 Var ranking_loss(Ranking kind, const char* op, const Var& scores, const std::vector<std::size_t>& targets,
                  const std::vector<std::size_t>& column_items) {
@@ -62,11 +62,11 @@ Var ranking_loss(Ranking kind, const char* op, const Var& scores, const std::vec
       const real rj = r[b * C + j];
       if (kind == Ranking::bpr) {
         total += share * softplus_of(rj - ri);  // -log sigmoid(ri - rj) = log(1 + e^(rj - ri))
-        const real pull = 1 - sigmoid_of(ri - rj);
+        const real pull = 1 - math::sigmoid(ri - rj);
         g[i] -= share * pull;
         g[j] += share * pull;
       } else {
-        const real s = sigmoid_of(rj - ri), q = sigmoid_of(rj * rj);
+        const real s = math::sigmoid(rj - ri), q = math::sigmoid(rj * rj);
         total += share * (s + q);
         g[i] -= share * s * (1 - s);
         g[j] += share * (s * (1 - s) + 2 * rj * q * (1 - q));

@@ -7,6 +7,7 @@
 
 #include "tensor/elementwise.hpp"
 #include "tensor/kernels.hpp"
+#include "tensor/math.hpp"
 
 namespace rnnlab {
 
@@ -21,8 +22,8 @@ Tensor operator+(const Tensor& a, real b) { return map(a, [b](real v) { return v
 Tensor operator*(const Tensor& a, real b) { return map(a, [b](real v) { return v * b; }); }
 Tensor operator*(real a, const Tensor& b) { return b * a; }
 
-Tensor exp(const Tensor& x) { return map(x, [](real v) { return std::exp(v); }); }
-Tensor log(const Tensor& x) { return map(x, [](real v) { return std::log(v); }); }
+Tensor exp(const Tensor& x) { return map(x, [](real v) { return math::exp(v); }); }
+Tensor log(const Tensor& x) { return map(x, [](real v) { return math::log(v); }); }
 Tensor sqrt(const Tensor& x) { return map(x, [](real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](real v) { return std::abs(v); }); }
 Tensor tanh(const Tensor& x) {
@@ -33,7 +34,7 @@ Tensor tanh(const Tensor& x) {
 // max(x, 0), with NaN passed through (as PyTorch does) so anomaly mode still sees it: "v > 0 ? v : 0" would
 // turn a NaN into 0 and hide it.
 Tensor relu(const Tensor& x) { return map(x, [](real v) { return v > 0 || v != v ? v : real{0}; }); }
-Tensor pow(const Tensor& x, real exponent) { return map(x, [exponent](real v) { return std::pow(v, exponent); }); }
+Tensor pow(const Tensor& x, real exponent) { return map(x, [exponent](real v) { return math::pow(v, exponent); }); }
 
 Tensor sigmoid(const Tensor& x) {
   Tensor y = Tensor::for_overwrite(x.shape());

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "tensor/math.hpp"
+
 namespace rnnlab {
 
 real Rng::normal() {
@@ -18,7 +20,7 @@ real Rng::normal() {
     v = 2 * uniform() - 1;
     s = u * u + v * v;
   } while (s >= 1 || s == 0);
-  const real scale = std::sqrt(-2 * std::log(s) / s);
+  const real scale = std::sqrt(-2 * math::log(s) / s);
   spare_ = v * scale;
   has_spare_ = true;
   return u * scale;

@@ -163,6 +163,42 @@ TEST_CASE("math::tanh and math::sigmoid agree with libm to a few units in the la
   CHECK(std::isnan(math::sigmoid(std::nan(""))));
 }
 
+TEST_CASE("math::exp math::log math::log1p and math::pow agree with libm to a unit or two in the last place") {
+  // Sweeps across the whole range in steps that land on every rounding case: exp from underflow to overflow,
+  // log over every binade from the smallest subnormal up (and around 1 and sqrt(2), where the reduction switches),
+  // log1p from tiny arguments, where log(1 + x) would lose them, to large ones.
+  double worst_exp = 0, worst_log = 0, worst_log1p = 0;
+  auto relative = [](double ours, double exact) { return std::abs(ours - exact) / std::max(std::abs(exact), 1e-300); };
+  for (double x = -708; x <= 709.7; x += 0.000913) worst_exp = std::max(worst_exp, relative(math::exp(x), std::exp(x)));
+  for (double x = 1e-310; x < 1e308; x *= 1.0007) worst_log = std::max(worst_log, relative(math::log(x), std::log(x)));
+  for (double x : {4.9e-324, 1e-323, 3e-320, 2.2e-308}) worst_log = std::max(worst_log, relative(math::log(x), std::log(x)));
+  for (double x = 0.5; x < 2; x += 0.0000371) worst_log = std::max(worst_log, relative(math::log(x), std::log(x)));
+  for (double x = 1e-300; x < 1e300; x *= 1.0011) {
+    worst_log1p = std::max({worst_log1p, relative(math::log1p(x), std::log1p(x)),
+                            x < 1 ? relative(math::log1p(-x), std::log1p(-x)) : 0.0});
+  }
+  CHECK(worst_exp < 4.5e-16);
+  CHECK(worst_log < 2.3e-16);
+  CHECK(worst_log1p < 4.5e-16);
+  CHECK(math::exp(0.0) == 1.0);
+  CHECK(math::exp(710.0) == std::numeric_limits<double>::infinity());
+  CHECK(math::exp(std::numeric_limits<double>::infinity()) == std::numeric_limits<double>::infinity());
+  CHECK(std::isnan(math::exp(std::nan(""))));
+  CHECK(math::log(1.0) == 0.0);
+  CHECK(math::log(0.0) == -std::numeric_limits<double>::infinity());
+  CHECK(math::log(std::numeric_limits<double>::infinity()) == std::numeric_limits<double>::infinity());
+  CHECK(std::isnan(math::log(-1.0)));
+  CHECK(std::isnan(math::log(std::nan(""))));
+  CHECK(math::log1p(0.0) == 0.0);
+  CHECK(math::log1p(-1.0) == -std::numeric_limits<double>::infinity());
+  CHECK(math::log1p(1e-300) == 1e-300);
+  CHECK(math::pow(0.1, 2) == 0.1 * 0.1);
+  CHECK(math::pow(0.1, -1) == 1 / 0.1);
+  CHECK(math::pow(0.1, 1) == 0.1);
+  CHECK(math::pow(std::nan(""), 0) == 1);
+  CHECK(math::pow(2.0, 0.5) == std::sqrt(2.0));
+}
+
 TEST_CASE("reductions over everything and over one axis") {
   const Tensor a = Tensor::from({2, 3}, {1, 5, 3, 4, 2, 6});
   CHECK(sum(a).item() == 21);
