@@ -15,7 +15,7 @@
 // Warming up. The browser compiles a function of the module when it is first called, quickly and plainly, and
 // again, optimized, once it has run hot; a lesson's first run spends most of its time so (lesson 02: 0.4-0.5 s,
 // of which a second run needs 0.16 s). So while the learner reads, a second worker runs the lesson's quick
-// configuration once more on the same compiled module, its output thrown away, for at most `warmUpSeconds`; the
+// configuration on the same compiled module, its output thrown away, for at most `warmUpSeconds`; the
 // optimized code it leaves in the module (which the two workers share) serves the learner's first run. The
 // learner's first run stops it; it fetches nothing (lesson 20's recordings are fetched only for a run asked for),
 // and the page is told {type: 'ready'} when it has ended.
