@@ -223,14 +223,15 @@ void check_slice(const Shape& shape, std::size_t axis, std::size_t start, std::s
   }
 }
 
-// Copies `count` blocks of `block` elements; block i goes from src + i * src_stride to dst + i * dst_stride.
-// With Add it adds instead of copying.
+// Copies `count` blocks of `block` elements; block i goes from src[src_at + i * src_stride] to
+// dst[dst_at + i * dst_stride]. With Add it adds instead of copying. The offsets are applied inside the loop, so an
+// empty tensor (whose storage is a null pointer) is never offset: a batch of 0 copies nothing.
 template <bool Add>
-void copy_blocks(real* dst, std::size_t dst_stride, const real* src, std::size_t src_stride, std::size_t count,
-                 std::size_t block) {
+void copy_blocks(real* dst, std::size_t dst_at, std::size_t dst_stride, const real* src, std::size_t src_at,
+                 std::size_t src_stride, std::size_t count, std::size_t block) {
   for (std::size_t i = 0; i < count; ++i) {
-    real* d = dst + i * dst_stride;
-    const real* s = src + i * src_stride;
+    real* d = dst + dst_at + i * dst_stride;
+    const real* s = src + src_at + i * src_stride;
     for (std::size_t j = 0; j < block; ++j) {
       if constexpr (Add) {
         d[j] += s[j];
@@ -250,7 +251,7 @@ Tensor slice(const Tensor& x, long axis, std::size_t start, std::size_t end) {
   shape[v.axis] = end - start;
   Tensor out = Tensor::for_overwrite(shape);
   const std::size_t block = (end - start) * v.inner;
-  copy_blocks<false>(out.data(), block, x.data() + start * v.inner, v.n * v.inner, v.outer, block);
+  copy_blocks<false>(out.data(), 0, block, x.data(), start * v.inner, v.n * v.inner, v.outer, block);
   return out;
 }
 
@@ -265,7 +266,7 @@ void slice_add(Tensor& dst, long axis, std::size_t start, const Tensor& src) {
                      std::to_string(v.axis));
   }
   const std::size_t block = length * v.inner;
-  copy_blocks<true>(dst.data() + start * v.inner, v.n * v.inner, src.data(), block, v.outer, block);
+  copy_blocks<true>(dst.data(), start * v.inner, v.n * v.inner, src.data(), 0, block, v.outer, block);
 }
 
 Tensor concat(const std::vector<Tensor>& parts, long axis) {
@@ -288,7 +289,7 @@ Tensor concat(const std::vector<Tensor>& parts, long axis) {
   std::size_t offset = 0;
   for (const Tensor& p : parts) {
     const std::size_t block = p.shape()[v.axis] * v.inner;
-    copy_blocks<false>(out.data() + offset, out_block, p.data(), block, v.outer, block);
+    copy_blocks<false>(out.data(), offset, out_block, p.data(), 0, block, v.outer, block);
     offset += block;
   }
   return out;

@@ -96,8 +96,9 @@ TEST_SUITE("lessons") {
       for (std::size_t t = from; t < to; ++t) sum += s.samples[t] * s.samples[t];
       return std::sqrt(sum / static_cast<double>(to - from));
     };
-    for (const auto& [from, to] :
+    for (const auto& rates :
          std::vector<std::pair<std::size_t, std::size_t>>{{44100, 22050}, {48000, 22050}, {16000, 22050}}) {
+      const std::size_t from = rates.first, to = rates.second;  // variables, not bindings: CAPTURE captures them
       CAPTURE(from);
       const audio::Sound kept = audio::resample(tone(1000, from, 0.5), to);
       CHECK(kept.rate == to);

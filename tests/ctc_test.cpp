@@ -51,7 +51,9 @@ TEST_SUITE("autograd") {
       const Tensor lp = random_log_probs(steps, 3, rng);
       const std::map<Labels, double> p = every_labelling(lp);
       double total = 0;
-      for (const auto& [labels, probability] : p) {
+      for (const auto& labelling : p) {
+        const Labels& labels = labelling.first;
+        const double probability = labelling.second;
         total += probability;
         const Var loss = ctc_loss(Var(lp.reshape({static_cast<long>(steps), 1, 3})), {labels}, {steps});
         INFO("T = " << steps << ", " << labels.size() << " labels");

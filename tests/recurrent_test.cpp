@@ -246,7 +246,7 @@ TEST_CASE("empty sequences as PyTorch treats them: length 0 refused with a messa
   // The gradient of a sum over nothing: zeros for every weight, an empty one for the input.
   backward(sum(r.output) + sum(l.output) + sum(g.output));
   CHECK(no_batch.grad().shape() == Shape{5, 0, 3});
-  for (const auto& [name, p] : lstm.named_parameters()) CHECK_MESSAGE(sum(p.grad()).item() == 0, name);
+  for (const auto& named : lstm.named_parameters()) CHECK_MESSAGE(sum(named.second.grad()).item() == 0, named.first);
 }
 
 }  // TEST_SUITE

@@ -46,9 +46,10 @@ void check_against_torch(Module& module, const Fixture& f, Forward forward) {
   CHECK_TENSOR_CLOSE(out.h_n.value(), f["h_n"], 0, 1e-10);
   if (f.has("c_n")) CHECK_TENSOR_CLOSE(out.c_n.value(), f["c_n"], 0, 1e-10);
   backward(out.output, f["projection"]);
-  for (const auto& [name, p] : module.named_parameters()) {
+  for (const auto& named : module.named_parameters()) {
+    const std::string& name = named.first;
     CAPTURE(name);
-    CHECK_TENSOR_CLOSE(p.grad(), f["grad." + name], 0, 1e-10);
+    CHECK_TENSOR_CLOSE(named.second.grad(), f["grad." + name], 0, 1e-10);
   }
   CHECK_TENSOR_CLOSE(x.grad(), f["grad.input"], 0, 1e-10);
 }
