@@ -16,8 +16,10 @@ endif()
 # lets run_in_node.js show a program the host's folders.
 # -O1 when linking (after the build type's -O3, which compiled the code): the code is LLVM's, optimized, without
 # Binaryen's optimizer over the whole module. That optimizer (at -O2) took 5.3 s of lesson 02's 6.6 s link and sped
-# nothing up under Node.js (lesson 11's quick run 7.0 s against 7.5 s, 13's 12.6 s against 13.7 s, medians of 3);
-# it saved a tenth of the .wasm and minified the JavaScript (90 kB instead of 195 kB), which stays readable here.
+# no training up under Node.js (lesson 11's quick run 7.0 s against 7.5 s, 13's 12.6 s against 13.7 s, medians of
+# 3; lesson 02's first run in a page 0.20 s against 0.22 s, medians of 13, within the noise); it saved a tenth of the
+# .wasm and minified the JavaScript (90 kB instead of 195 kB), which stays readable here. Left out, the whole site
+# builds in 3.4 minutes on 2 cores instead of 5.9.
 set(rnnlab_web_link_options -O1 -sMODULARIZE=1 -sEXPORT_NAME=rnnlabLesson -sINVOKE_RUN=0
     "-sEXPORTED_RUNTIME_METHODS=['FS','TTY','callMain']" -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web,worker,node
     -lnodefs.js)
