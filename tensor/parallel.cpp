@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -15,14 +16,20 @@ namespace rnnlab {
 namespace {
 
 // A WebAssembly build without threads (a page that is not cross-origin isolated cannot share memory with a worker,
-// so Emscripten's threads are off) runs every part on the calling thread.
+// so Emscripten's threads are off) runs every part on the calling thread. The threaded one has a pool of workers
+// started with the program, min(cores, 4) - 1 of them (lessons/web/web.cmake): a thread beyond those would start
+// only once the program yields to the browser, which a running lesson never does, so no more are asked for.
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-constexpr bool can_start_threads = false;
+constexpr std::size_t most_threads = 1;
+#elif defined(__EMSCRIPTEN__)
+constexpr std::size_t most_threads = 4;
 #else
-constexpr bool can_start_threads = true;
+constexpr std::size_t most_threads = std::numeric_limits<std::size_t>::max();
 #endif
 
-std::atomic<std::size_t> thread_limit{can_start_threads ? std::max(1u, std::thread::hardware_concurrency()) : 1u};
+std::size_t cores() { return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, most_threads); }
+
+std::atomic<std::size_t> thread_limit{cores()};
 thread_local bool inside_task = false;    // running a parallel_tasks task: kernels stay single-threaded
 thread_local bool inside_worker = false;  // running a part of a parallel_for: nested calls run inline
 
@@ -144,10 +151,10 @@ Pool& pool() {
 }  // namespace
 
 std::size_t num_threads() { return inside_task ? 1 : thread_limit.load(); }
-void set_num_threads(std::size_t n) { thread_limit.store(can_start_threads ? std::max<std::size_t>(1, n) : 1); }
+void set_num_threads(std::size_t n) { thread_limit.store(std::clamp<std::size_t>(n, 1, most_threads)); }
 
 void parallel_for(std::size_t parts, const std::function<void(std::size_t part)>& work) {
-  if (parts <= 1 || inside_worker || !can_start_threads) return run_inline(parts, work);
+  if (parts <= 1 || inside_worker || most_threads == 1) return run_inline(parts, work);
   pool().run(parts, work);
 }
 
