@@ -288,13 +288,20 @@ Corpus load_corpus(const std::string& cache, const audio::SpectrogramConfig& fea
         folder / (all[i].voice + "_" + std::to_string(all[i].speed) + "_" + std::to_string(all[i].pitch) + ".wav");
   }
   std::vector<std::string> errors(all.size());
-  parallel_tasks(all.size(), [&](std::size_t i) {
+  auto make = [&](std::size_t i) {
     try {
       if (!std::filesystem::exists(files[i])) synthesize(all[i], files[i]);
     } catch (const std::exception& e) {
       errors[i] = e.what();
     }
-  });
+  };
+#if defined(__EMSCRIPTEN__)
+  // In the web build one after the other, on the program's thread: the file system the recordings arrive in is its
+  // (a thread of the threaded build has a JavaScript file system of its own).
+  for (std::size_t i = 0; i < all.size(); ++i) make(i);
+#else
+  parallel_tasks(all.size(), make);
+#endif
   for (const std::string& e : errors) {
     if (!e.empty()) throw InputError(e);
   }

@@ -4,7 +4,11 @@
 // (?run=quick&seed=N&set=...); it prints the times, and checks of every run that
 //   - the page's claims table, now the page's own run's, has the verdicts the native program gives (same seed);
 //   - the run's summary.json equals the native one (on the same kernels) but for digits in the 12th place on;
-//   - nothing was written to the console as an error (the page, its worker and its images).
+//   - nothing was written to the console as an error (the page, its worker and its images);
+//   - it ran on as many threads as it should: a lesson with a threaded build (lessons/web/web.cmake) makes its page
+//     cross-origin isolated (lessons/web/isolate.js, a service worker) and runs on min(cores, 4) threads; the
+//     others on one. With RNNLAB_WEB_ONE_THREAD=1 the browser bypasses service workers, as where they are not
+//     allowed, and every page must run on one thread.
 // Usage: node tests/web_check.js SITE_FOLDER LESSON NATIVE_PROGRAM [SEED [NAME=VALUE...]]
 // (each NAME=VALUE a setting, typed into the run panel's field and given to the native program as --set)
 // (RNNLAB_WEB_SCREENSHOT=FILE.png saves a picture of the page after its runs.)
@@ -115,11 +119,18 @@ function start(url) {
     await send('Runtime.enable', {}, sessionId);
     await send('Log.enable', {}, sessionId);
     await send('Page.enable', {}, sessionId);
+    const oneThread = process.env.RNNLAB_WEB_ONE_THREAD === '1';
+    if (oneThread) {
+      await send('Network.enable', {}, sessionId);
+      await send('Network.setBypassServiceWorker', { bypass: true }, sessionId);
+    }
     await send('Page.navigate', { url }, sessionId);
     const evaluate = async (expression) =>
       (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)).result.value;
+    // Polls until `expression` is true; the page may load again meanwhile (once, to run under isolate.js), and an
+    // expression evaluated as it goes has no answer.
     const until = async (expression) => {
-      while (!(await evaluate(expression))) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!(await evaluate(expression).catch(() => false))) await new Promise((r) => setTimeout(r, 100));
     };
     // One run: its state, its time (main in the worker), the claims table's verdicts, the summary.
     const finished = async () => {
@@ -134,6 +145,11 @@ function start(url) {
     // As a learner: the page opens, its worker warms up while they read (data-ready), they fill in the seed and the
     // settings and press Run; then Run again. Then as a link to a run: ?run=quick&seed=N&set=NAME=VALUE.
     await until("document.getElementById('run')?.hasAttribute('data-ready')");
+    const threads = await evaluate(`({ isolated: window.crossOriginIsolated, cores: navigator.hardwareConcurrency,
+                                       offered: document.getElementById('run').hasAttribute('data-threaded'),
+                                       threads: document.getElementById('run').getAttribute('data-threads') })`);
+    const isolatedExpected = threads.offered && !oneThread;
+    const threadsExpected = isolatedExpected && threads.cores >= 2 ? Math.min(threads.cores, 4) : 1;
     await evaluate(`(function (form) {
       form.seed.value = ${JSON.stringify(seed)};
       ${JSON.stringify(settings)}.forEach(function (assignment) {
@@ -171,10 +187,15 @@ function start(url) {
       compare(portableRun.summary, outcome.run.summary, names[i] + ': summary', []).forEach((d) => failures.push(d));
     });
     if (runs.length < names.length) failures.push('the page did not run ' + names.slice(runs.length).join(', '));
+    if (Number(threads.threads) !== threadsExpected || threads.isolated !== isolatedExpected) {
+      failures.push(`threads: ${threads.threads} (cross-origin isolated: ${threads.isolated}), ` +
+                    `expected ${threadsExpected}`);
+    }
     errors.forEach((e) => failures.push('console: ' + e));
     const seconds = runs.map((outcome, i) => `${names[i]} ${outcome.run ? outcome.run.seconds.toFixed(2) : '-'} s`);
     console.log(`  ${lesson} --quick --seed ${seed}: native ${nativeSeconds.toFixed(2)} s (the whole program); ` +
-                `in the page (main): ${seconds.join(', ')}`);
+                `in the page (main, ${threads.threads} thread${threads.threads === '1' ? '' : 's'}): ` +
+                seconds.join(', '));
     console.log(`  claims in the page: ${runs[0].verdicts.map((v) => (v ? 'pass' : 'FAIL')).join(', ')}`);
     finish(failures.length ? 1 : 0, failures.length ? 'FAIL:\n  ' + failures.join('\n  ') : 'web check: passed');
   })().catch((error) => finish(1, 'FAIL: ' + error.message));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <sstream>
 #include <stdexcept>
 
 #include "lessons/common/plot.hpp"
@@ -153,7 +154,7 @@ enhanceCharts(document);
   var panel = document.getElementById('run');
   if (!panel) return;
   var form = panel.querySelector('form'), terminal = panel.querySelector('pre.terminal');
-  var status = panel.querySelector('.status'), worker = null, addresses = [], lines = [], current = '';
+  var status = panel.querySelector('.status'), worker = null, addresses = [], lines = [], current = '', threads = 1;
   function say(text) { status.textContent = text; }
   // What the lesson wrote, as a terminal shows it: "\n" ends a line, "\r" goes back to its start (a progress bar
   // redraws its line so, and clears the rest with "\x1b[K").
@@ -216,7 +217,9 @@ enhanceCharts(document);
       say('the worker failed: ' + event.message);
       console.error('the worker failed: ' + event.message);
     };
-    worker.postMessage({ program: new URL(panel.getAttribute('data-program'), location.href).href });
+    var threaded = panel.getAttribute('data-threaded');
+    worker.postMessage({ program: new URL(panel.getAttribute('data-program'), location.href).href,
+                         threaded: threaded ? new URL(threaded, location.href).href : null });
   }
   var running = false, runningArgs = '';
   function run() {
@@ -243,6 +246,9 @@ enhanceCharts(document);
     var message = event.data;
     if (message.type === 'ready') {
       panel.setAttribute('data-ready', '');
+    } else if (message.type === 'threads') {
+      threads = message.count;
+      panel.setAttribute('data-threads', String(threads));
     } else if (message.type === 'out' || message.type === 'err') {
       print(message.text);
     } else if (message.type === 'done') {
@@ -257,7 +263,8 @@ enhanceCharts(document);
       }
       var summaryUrl = showResults(message.files);
       panel.setAttribute('data-state', 'done');
-      say('ran in ' + seconds + ' s on one thread of this computer; ' +
+      say('ran in ' + seconds + ' s on ' + (threads === 1 ? 'one thread' : threads + ' threads') +
+          ' of this computer; ' +
           (message.code === 0 ? 'every claim holds' : 'some claims FAIL') + '. The page below is this run\'s. ');
       var link = document.createElement('a');
       link.href = summaryUrl;
@@ -277,19 +284,43 @@ enhanceCharts(document);
       console.error(message.text);
     }
   }
-  start();
-  form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
-  form.addEventListener('change', run);
-  var asked = new URLSearchParams(location.search);
-  if (asked.has('run')) {
-    form.configuration.value = asked.get('run') === 'full' ? 'full' : 'quick';
-    if (asked.has('seed')) form.seed.value = asked.get('seed');
-    asked.getAll('set').forEach(function (assignment) {  // ?set=gap.steps=2000
-      var equals = assignment.indexOf('='), field = form.querySelector('input[data-name="' +
-          assignment.slice(0, equals) + '"]');
-      if (field) field.value = assignment.slice(equals + 1);
+  function begin() {
+    start();
+    form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
+    form.addEventListener('change', run);
+    var asked = new URLSearchParams(location.search);
+    if (asked.has('run')) {
+      form.configuration.value = asked.get('run') === 'full' ? 'full' : 'quick';
+      if (asked.has('seed')) form.seed.value = asked.get('seed');
+      asked.getAll('set').forEach(function (assignment) {  // ?set=gap.steps=2000
+        var equals = assignment.indexOf('='), field = form.querySelector('input[data-name="' +
+            assignment.slice(0, equals) + '"]');
+        if (field) field.value = assignment.slice(equals + 1);
+      });
+      run();
+    }
+  }
+  // Threads need a page that is cross-origin isolated (it may then share memory with workers). A host that does not
+  // send the two headers that make it so gets them from isolate.js, a service worker that adds them to every file
+  // of the site: the page registers it and, once it is active, loads again through it, once a session. Where
+  // service workers are not allowed (a plain http:// address other than localhost) the lesson runs on one thread.
+  var isolate = panel.getAttribute('data-isolate');
+  if (!window.crossOriginIsolated && window.isSecureContext && navigator.serviceWorker && isolate &&
+      !sessionStorage.getItem('rnnlab-isolating')) {
+    sessionStorage.setItem('rnnlab-isolating', 'tried');
+    var waiting = setTimeout(begin, 5000);
+    navigator.serviceWorker.register(isolate).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      clearTimeout(waiting);
+      location.reload();
+    }, function (error) {
+      clearTimeout(waiting);
+      console.warn('no threads: the service worker ' + isolate + ' did not start (' + error + ')');
+      begin();
     });
-    run();
+  } else {
+    begin();
   }
 })();
 </script>
@@ -341,18 +372,37 @@ std::string run_panel(const std::string& slug, const Options& options,
     return "<option value=\"" + std::string(value) + "\"" + (selected ? " selected" : "") + ">" + en + " / " + ko +
            "</option>";
   };
-  return "<section id=\"run\" class=\"run\" data-program=\"" + plot::escape_xml(slug) +
-         ".js\" data-worker=\"../worker.js\">\n<h2>" + both_languages("Run it in this page", "이 페이지에서 실행하기") +
+  // The lessons with a threaded build beside their single-threaded one (lessons/web/web.cmake) run on several threads
+  // where the page may share memory with workers.
+  std::string threaded;
+#ifdef RNNLAB_WEB_THREADED_LESSONS
+  std::istringstream threaded_lessons(RNNLAB_WEB_THREADED_LESSONS);
+  for (std::string name; threaded_lessons >> name;) {
+    if (name == slug) {
+      threaded = " data-threaded=\"" + plot::escape_xml(slug) + ".threads.js\" data-isolate=\"../isolate.js\"";
+    }
+  }
+#endif
+  const std::string threads_en = threaded.empty() ? "on one thread"
+                                                  : "on up to four threads where the page may share memory with "
+                                                    "workers, on one elsewhere";
+  const std::string threads_ko = threaded.empty() ? "스레드 하나로"
+                                                  : "페이지가 워커와 메모리를 공유할 수 있으면 스레드 네 개까지, "
+                                                    "그렇지 않으면 스레드 하나로";
+  return "<section id=\"run\" class=\"run\" data-program=\"" + plot::escape_xml(slug) + ".js\"" + threaded +
+         " data-worker=\"../worker.js\">\n<h2>" + both_languages("Run it in this page", "이 페이지에서 실행하기") +
          "</h2>\n<p>" +
-         both_languages("The lesson's own C++, compiled to WebAssembly, runs here in your browser on one thread; a "
-                        "changed field runs it again. Its printout appears below as it runs, and then its results "
-                        "replace the ones on this page. The quick configuration takes seconds, the full one up to a "
-                        "few minutes. The named fields are the numbers the lesson's \"Try next\" list changes (the "
-                        "grey value is this page's); the native program takes them as --set NAME=VALUE.",
-                        "레슨의 C++ 코드를 WebAssembly로 컴파일한 것이 이 브라우저에서 스레드 하나로 실행된다. 값을 바꾸면 "
-                        "다시 실행된다. 실행 중의 출력이 아래에 나타나고, 끝나면 그 결과가 이 페이지의 결과를 대신한다. "
-                        "빠른 설정은 몇 초, 전체 설정은 몇 분까지 걸린다. 이름이 붙은 칸은 레슨의 \"Try next\" 목록이 "
-                        "바꾸는 수다(회색 값은 이 페이지의 값). 네이티브 프로그램에서는 --set 이름=값으로 준다.") +
+         both_languages("The lesson's own C++, compiled to WebAssembly, runs here in your browser " + threads_en +
+                            "; a changed field runs it again. Its printout appears below as it runs, and then its "
+                            "results replace the ones on this page. The quick configuration takes seconds, the full "
+                            "one up to a few minutes. The named fields are the numbers the lesson's \"Try next\" "
+                            "list changes (the grey value is this page's); the native program takes them as --set "
+                            "NAME=VALUE.",
+                        "레슨의 C++ 코드를 WebAssembly로 컴파일한 것이 이 브라우저에서 " + threads_ko +
+                            " 실행된다. 값을 바꾸면 다시 실행된다. 실행 중의 출력이 아래에 나타나고, 끝나면 그 결과가 "
+                            "이 페이지의 결과를 대신한다. 빠른 설정은 몇 초, 전체 설정은 몇 분까지 걸린다. 이름이 붙은 "
+                            "칸은 레슨의 \"Try next\" 목록이 바꾸는 수다(회색 값은 이 페이지의 값). 네이티브 "
+                            "프로그램에서는 --set 이름=값으로 준다.") +
          "</p>\n<form>\n<label>" + both_languages("seed", "시드") +
          " <input name=\"seed\" type=\"number\" min=\"0\" step=\"1\" value=\"" + seed + "\"></label>\n<label>" +
          both_languages("configuration", "설정") + " <select name=\"configuration\">" +

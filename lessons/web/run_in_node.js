@@ -19,6 +19,9 @@ if (!program) {
   console.error('usage: node run_in_node.js [--mount FOLDER=PATH]... PROGRAM.js [ARGUMENTS...]');
   process.exit(2);
 }
+// A threaded build (NN_name.threads.js) sizes its thread pool by navigator.hardwareConcurrency, which a browser has
+// and Node.js 20 does not.
+if (typeof navigator === 'undefined') globalThis.navigator = { hardwareConcurrency: require('os').cpus().length };
 const args = given.map((arg, i) => (i > 0 && given[i - 1] === '--out' ? '/host' + path.resolve(arg) : arg));
 const createModule = require(path.resolve(program));
 createModule({
