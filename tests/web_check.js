@@ -192,8 +192,8 @@ function start(url) {
                     `expected ${threadsExpected}`);
     }
     errors.forEach((e) => failures.push('console: ' + e));
-    const seconds = runs.map((outcome, i) => `${names[i]} ${outcome.run ? outcome.run.seconds.toFixed(2) : '-'} s`);
-    console.log(`  ${lesson} --quick --seed ${seed}: native ${nativeSeconds.toFixed(2)} s (the whole program); ` +
+    const seconds = runs.map((outcome, i) => `${names[i]} ${outcome.run ? outcome.run.seconds.toFixed(3) : '-'} s`);
+    console.log(`  ${lesson} --quick --seed ${seed}: native ${nativeSeconds.toFixed(3)} s (the whole program); ` +
                 `in the page (main, ${threads.threads} thread${threads.threads === '1' ? '' : 's'}): ` +
                 seconds.join(', '));
     console.log(`  claims in the page: ${runs[0].verdicts.map((v) => (v ? 'pass' : 'FAIL')).join(', ')}`);
